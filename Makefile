@@ -1,0 +1,39 @@
+# The README's two commands are `make render` and `make test`; every target
+# creates or updates .venv on first use, so they are the whole set-up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: render test check validate lint tools bench clean-venv
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+tools: $(STAMP)
+	bash scripts/setup-tools.sh
+
+render: $(STAMP)
+	$(BIN)/codepal-gen render --all
+
+check: $(STAMP)
+	$(BIN)/codepal-gen check
+
+validate: $(STAMP) tools
+	$(BIN)/codepal-gen validate
+
+test: $(STAMP) tools
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+bench: $(STAMP) tools
+	bash benchmarks/run.sh
+
+clean-venv:
+	rm -rf $(VENV)

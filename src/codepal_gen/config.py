@@ -1,0 +1,75 @@
+"""Load, merge and validate environments into immutable config records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from . import schema
+from .errors import Problem, UserError
+from .inherit import resolve
+from .load import Document, load
+from .project import Project
+
+
+@dataclass(frozen=True)
+class Environment:
+    """One validated environment: its name, the file it is defined in, its frozen config."""
+
+    name: str
+    source: str
+    config: Mapping[str, Any]
+
+
+def freeze(value: Any) -> Any:
+    """Deeply read-only: mappings become MappingProxyType, lists become tuples."""
+    if isinstance(value, dict):
+        return MappingProxyType({k: freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(freeze(v) for v in value)
+    return value
+
+
+def thaw(value: Any) -> Any:
+    """Plain dicts and lists again (for JSON output and hashing)."""
+    if isinstance(value, Mapping):
+        return {k: thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [thaw(v) for v in value]
+    return value
+
+
+def _reader(project: Project, cache: dict[str, Document | None]) -> Any:
+    def read(name: str) -> Document | None:
+        if name not in cache:
+            path = project.environments / f"{name}.yaml"
+            cache[name] = load(path.read_bytes(), project.relative(path)) if path.is_file() else None
+        return cache[name]
+
+    return read
+
+
+def load_environments(project: Project, names: Iterable[str]) -> list[Environment]:
+    """Every named environment, validated; all problems of all of them raised together."""
+    schemas = schema.load_schemas(project.schemas)
+    cache: dict[str, Document | None] = {}
+    read = _reader(project, cache)
+    problems: list[Problem] = []
+    result = []
+    for name in names:
+        try:
+            doc = resolve(name, read)
+        except UserError as exc:
+            if not exc.problems:
+                raise
+            problems.extend(exc.problems)
+            continue
+        data, found = schema.check(doc, schemas)
+        problems.extend(found)
+        if not found:
+            result.append(Environment(name, project.relative(project.environments / f"{name}.yaml"), freeze(data)))
+    if problems:
+        raise UserError(problems)
+    return result

@@ -1,0 +1,136 @@
+"""The commands as functions: each takes a project and options and returns a result.
+
+Nothing here prints or exits; the CLI formats results and picks exit codes.
+Heavy imports (Jinja, jsonschema, validators) happen inside the functions that
+need them, so ``check`` on a current tree answers from the manifests alone.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import UserError
+from .fingerprint import inputs_fingerprint
+from .project import Project
+
+if TYPE_CHECKING:
+    from .output import Drift
+    from .render import Rendered
+    from .validators import Finding
+
+
+def select(project: Project, names: Sequence[str], all_: bool) -> list[str]:
+    """The environments a command works on: the named ones, or all when none are named."""
+    available = project.environment_names()
+    if not available:
+        raise UserError(f"{project.relative(project.environments)}: no environments (*.yaml) found")
+    if all_ or not names:
+        return available
+    unknown = [n for n in names if n not in available]
+    if unknown:
+        raise UserError(f"unknown environment {unknown[0]!r}; available: {', '.join(available)}")
+    return list(dict.fromkeys(names))
+
+
+def render_trees(project: Project, names: Sequence[str]) -> list[Rendered]:
+    """Load, validate and render the named environments in memory."""
+    from .config import load_environments
+    from .context import build_context
+    from .errors import Problem
+    from .render import discover, environments, render_environment
+
+    envs = load_environments(project, names)
+    templates = discover(project.templates)
+    jinja_envs = environments(project.templates)
+    trees = []
+    problems: list[Problem] = []
+    for env in envs:
+        try:
+            trees.append(
+                render_environment(env.name, env.source, build_context(env), templates, jinja_envs, project.templates)
+            )
+        except UserError as exc:
+            if not exc.problems:
+                raise
+            problems.extend(exc.problems)
+    if problems:
+        raise UserError(problems)
+    return trees
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    written: int
+    deleted: int
+    unchanged: int
+    foreign: tuple[str, ...] = ()
+
+
+def render(project: Project, names: Sequence[str], out_dir: Path) -> RenderResult:
+    """Render and write; nothing is written unless every environment renders and every check passes."""
+    from . import output
+
+    fingerprint = inputs_fingerprint(project)
+    output.check_output_root(out_dir, names)
+    trees = render_trees(project, names)
+    plans = [
+        output.plan(tree, fingerprint, out_dir / tree.env, project.relative(out_dir / tree.env)) for tree in trees
+    ]
+    for plan in plans:
+        output.execute(plan)
+    return RenderResult(
+        written=sum(len(p.writes) for p in plans),
+        deleted=sum(len(p.deletes) for p in plans),
+        unchanged=sum(p.untouched for p in plans),
+        foreign=tuple(f"{project.relative(p.folder)}/{f}" for p in plans for f in p.foreign),
+    )
+
+
+def check(project: Project, names: Sequence[str], out_dir: Path, diff: bool, cache: bool = True) -> list[Drift]:
+    """Compare what the sources render with ``out_dir``; never writes."""
+    from . import output
+
+    fingerprint = inputs_fingerprint(project)
+    if cache and all(output.current(out_dir / name, fingerprint) for name in names):
+        return [output.Drift(name) for name in names]
+    return [output.compare(tree, fingerprint, out_dir / tree.env, diff) for tree in render_trees(project, names)]
+
+
+@dataclass(frozen=True)
+class ValidateResult:
+    failures: list[Finding]
+    waived: list[Finding] = field(default_factory=list)
+
+
+def validate(project: Project, names: Sequence[str], out_dir: Path, today: date | None = None) -> ValidateResult:
+    """Run every registered validator over what the sources render."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from . import waivers as waivers_mod
+    from .config import load_environments
+    from .validators import Bundle, registry
+
+    waivers = waivers_mod.load_waivers(project)
+    trees = render_trees(project, names)
+    configs = {env.name: env.config for env in load_environments(project, names)}
+    with tempfile.TemporaryDirectory(prefix="codepal-gen-validate-") as tmp:
+        bundles = []
+        for tree in trees:
+            folder = Path(tmp) / tree.env
+            for path, text in tree.files.items():
+                target = folder / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+            shown = project.relative(out_dir / tree.env)
+            bundles.append(Bundle(tree.env, tree.files, folder, configs[tree.env], shown, project.root))
+        validators = registry()
+        with ThreadPoolExecutor(max_workers=max(1, len(validators))) as pool:
+            results = list(pool.map(lambda v: list(v.run(bundles)), validators))
+    findings = [f for found in results for f in found]
+    failures, waived = waivers_mod.apply(findings, waivers, today or date.today())
+    return ValidateResult(failures, waived)

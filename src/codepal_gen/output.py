@@ -1,0 +1,285 @@
+"""Write rendered trees to ``out/<env>/`` and compare them with what is there.
+
+codepal-gen records what it wrote in ``out/<env>/.codepal-gen.json`` (the
+manifest: every generated path with its SHA-256, and a fingerprint of the
+inputs). That record is the whole of its authority over the folder:
+
+* it writes only files whose bytes changed, each atomically (temp file + rename);
+* it deletes only files its previous manifest lists (stale outputs);
+* it refuses - before touching anything - a non-empty folder without a
+  manifest, a path it did not generate, and any symlink on the way to a file;
+* files it did not generate are left alone and reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Position, Problem, UserError
+from .render import Rendered
+
+MANIFEST = ".codepal-gen.json"
+GENERATOR = "codepal-gen"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def manifest_text(rendered: Rendered, fingerprint: str) -> str:
+    files = {path: sha256(text.encode("utf-8")) for path, text in rendered.files.items()}
+    body = {"environment": rendered.env, "files": files, "generator": GENERATOR, "inputs": fingerprint}
+    return json.dumps(body, indent=2, sort_keys=True) + "\n"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What codepal-gen generated in one ``out/<env>/`` folder."""
+
+    files: Mapping[str, str]
+    inputs: str
+
+
+def read_manifest(folder: Path) -> Manifest | None:
+    """The manifest in ``folder``, None if absent; a foreign or corrupt one is an error."""
+    path = folder / MANIFEST
+    if not path.exists() and not path.is_symlink():
+        return None
+    if path.is_symlink() or not path.is_file():
+        raise UserError([Problem(Position(str(path)), "manifest is not a regular file; refusing to use this folder")])
+    try:
+        body = json.loads(path.read_text(encoding="utf-8"))
+        if body.get("generator") != GENERATOR or not isinstance(body.get("files"), dict):
+            raise ValueError("not a codepal-gen manifest")
+        return Manifest(dict(body["files"]), str(body.get("inputs", "")))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UserError([Problem(Position(str(path)), f"unreadable manifest ({exc}); refusing to use this folder")]) from None
+
+
+def scan(folder: Path) -> dict[str, Path]:
+    """Every file or symlink under ``folder`` (symlinks are not followed), by relative path."""
+    found: dict[str, Path] = {}
+    if not folder.is_dir() or folder.is_symlink():
+        return found
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        base = Path(dirpath)
+        for name in filenames + [d for d in dirnames if (base / d).is_symlink()]:
+            full = base / name
+            found[full.relative_to(folder).as_posix()] = full
+    return found
+
+
+@dataclass(frozen=True)
+class Drift:
+    """How one ``out/<env>/`` differs from what the sources render."""
+
+    env: str
+    missing: tuple[str, ...] = ()
+    modified: tuple[str, ...] = ()
+    stale: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()
+    diffs: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def clean(self) -> bool:
+        return not (self.missing or self.modified or self.stale or self.extra)
+
+
+def compare(rendered: Rendered, fingerprint: str, folder: Path, want_diff: bool) -> Drift:
+    """Compare the rendered tree (manifest included) with ``folder``; reads only."""
+    import difflib
+
+    expected = dict(rendered.files)
+    expected[MANIFEST] = manifest_text(rendered, fingerprint)
+    on_disk = scan(folder)
+    try:
+        old = read_manifest(folder)
+    except UserError:
+        old = None
+    missing, modified, diffs = [], [], {}
+    for path, text in expected.items():
+        disk = on_disk.get(path)
+        if disk is None:
+            missing.append(path)
+            continue
+        if disk.is_symlink():
+            modified.append(path)
+            diffs[path] = f"{path} is a symlink, expected a generated file\n"
+            continue
+        current = disk.read_bytes()
+        if path == MANIFEST and _same_files(current, text):
+            continue  # only the input fingerprint differs: a cache hint, not output
+        if current != text.encode("utf-8"):
+            modified.append(path)
+            if want_diff and path != MANIFEST:
+                before = current.decode("utf-8", errors="replace").splitlines(keepends=True)
+                label = f"{folder.name}/{path}"
+                lines = difflib.unified_diff(before, text.splitlines(keepends=True), f"a/{label}", f"b/{label}")
+                diffs[path] = "".join(lines)
+    leftovers = sorted(set(on_disk) - set(expected))
+    known = set(old.files) if old else set()
+    return Drift(
+        rendered.env,
+        tuple(sorted(missing)),
+        tuple(sorted(modified)),
+        tuple(p for p in leftovers if p in known),
+        tuple(p for p in leftovers if p not in known),
+        diffs,
+    )
+
+
+def _same_files(current: bytes, text: str) -> bool:
+    try:
+        body = json.loads(current)
+    except ValueError:
+        return False
+    expected = json.loads(text)
+    return isinstance(body, dict) and {**body, "inputs": ""} == {**expected, "inputs": ""}
+
+
+def current(folder: Path, fingerprint: str) -> bool:
+    """True when ``folder`` holds exactly what its manifest records, for these inputs.
+
+    A cheap proof that rendering would change nothing: same input fingerprint,
+    every recorded file present with its recorded hash, nothing else there."""
+    try:
+        manifest = read_manifest(folder)
+    except UserError:
+        return False
+    if manifest is None or manifest.inputs != fingerprint:
+        return False
+    on_disk = scan(folder)
+    if set(on_disk) != set(manifest.files) | {MANIFEST}:
+        return False
+    for path, digest in manifest.files.items():
+        disk = on_disk[path]
+        if disk.is_symlink() or sha256(disk.read_bytes()) != digest:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a render will do in one folder, decided before anything is written."""
+
+    folder: Path
+    writes: Mapping[str, bytes]
+    deletes: tuple[str, ...]
+    untouched: int
+    foreign: tuple[str, ...]
+
+
+def _is_ours(folder: Path) -> bool:
+    return (folder / MANIFEST).is_file() and not (folder / MANIFEST).is_symlink()
+
+
+def check_output_root(out_dir: Path, env_names: Iterable[str]) -> None:
+    """Refuse an output folder that holds things but nothing codepal-gen generated."""
+    if out_dir.is_symlink() and not out_dir.is_dir():
+        raise UserError(f"{out_dir}: is a symlink to something that is not a folder; refusing to write")
+    if not out_dir.exists():
+        return
+    if not out_dir.is_dir():
+        raise UserError(f"{out_dir}: exists and is not a folder; refusing to write")
+    entries = list(out_dir.iterdir())
+    if not entries:
+        return
+    if any(e.is_dir() and not e.is_symlink() and _is_ours(e) for e in entries):
+        return
+    names = ", ".join(sorted(e.name for e in entries)[:5])
+    del env_names
+    raise UserError(
+        f"{out_dir}: is a non-empty folder that codepal-gen did not create ({names}); "
+        "refusing to write into it - choose an empty or new folder with -o"
+    )
+
+
+def plan(rendered: Rendered, fingerprint: str, folder: Path, shown: str) -> Plan:
+    """Decide the writes and deletes for one environment, or refuse with every reason."""
+    problems: list[Problem] = []
+    if folder.is_symlink():
+        raise UserError([Problem(Position(shown), "is a symlink; refusing to write through it")])
+    if folder.exists() and not folder.is_dir():
+        raise UserError([Problem(Position(shown), "exists and is not a folder; refusing to write")])
+    old = read_manifest(folder)
+    on_disk = scan(folder)
+    if old is None and on_disk:
+        raise UserError(
+            [Problem(Position(shown), "is a non-empty folder that codepal-gen did not create (no manifest); refusing to write")]
+        )
+    known = set(old.files) if old else set()
+    expected = dict(rendered.files)
+    expected[MANIFEST] = manifest_text(rendered, fingerprint)
+    writes: dict[str, bytes] = {}
+    untouched = 0
+    for path, text in expected.items():
+        data = text.encode("utf-8")
+        target = folder / path
+        for parent in reversed(Path(path).parents[:-1]):
+            p = folder / parent
+            if p.is_symlink() or (p.exists() and not p.is_dir()):
+                problems.append(Problem(Position(f"{shown}/{parent.as_posix()}"), "is not a plain folder; refusing to write through it"))
+        if target.is_symlink():
+            problems.append(Problem(Position(f"{shown}/{path}"), "is a symlink; refusing to write through it"))
+            continue
+        if target.exists():
+            if path not in known and path != MANIFEST:
+                problems.append(Problem(Position(f"{shown}/{path}"), "exists but was not generated by codepal-gen; refusing to overwrite"))
+                continue
+            if not target.is_file():
+                problems.append(Problem(Position(f"{shown}/{path}"), "is not a regular file; refusing to overwrite"))
+                continue
+            if target.read_bytes() == data:
+                untouched += 1
+                continue
+        writes[path] = data
+    deletes = []
+    for path in sorted(known - set(expected)):
+        disk = on_disk.get(path)
+        if disk is None:
+            continue
+        if disk.is_symlink() or not disk.is_file():
+            problems.append(Problem(Position(f"{shown}/{path}"), "stale output replaced by something else; refusing to delete it"))
+            continue
+        deletes.append(path)
+    if problems:
+        raise UserError(problems)
+    foreign = tuple(sorted(set(on_disk) - known - set(expected)))
+    return Plan(folder, writes, tuple(deletes), untouched, foreign)
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".codepal-gen-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, stat.S_IMODE(0o755 if target.suffix == ".sh" else 0o644))
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def execute(plan_: Plan) -> None:
+    """Carry out a plan: writes first (manifest last), then stale deletions."""
+    writes = dict(plan_.writes)
+    manifest = writes.pop(MANIFEST, None)
+    for path, data in sorted(writes.items()):
+        _write_atomic(plan_.folder / path, data)
+    for path in plan_.deletes:
+        target = plan_.folder / path
+        target.unlink()
+        for parent in Path(path).parents[:-1]:
+            directory = plan_.folder / parent
+            if directory.is_dir() and not any(directory.iterdir()):
+                directory.rmdir()
+    if manifest is not None:
+        _write_atomic(plan_.folder / MANIFEST, manifest)

@@ -1,0 +1,88 @@
+"""Validators of rendered output, registered per output kind.
+
+A validator receives every environment's rendered tree at once (so an external
+tool can run once per batch of files) and returns findings. Findings are
+results, not exceptions: the validate command applies waivers and reports them.
+
+To add one: write a module here with a ``VALIDATOR`` object that satisfies
+:class:`Validator`, and list it in :func:`registry`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import shutil
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One failed check at ``path`` (as shown: ``out/<env>/<file>``) and ``line`` (0 = whole file)."""
+
+    path: str
+    line: int
+    validator: str
+    check: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        check = f"{self.check}: " if self.check else ""
+        return f"{where}: {self.validator}: {check}{self.message}"
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """One environment's rendered output, in memory and materialised on disk."""
+
+    env: str
+    files: Mapping[str, str]
+    directory: Path
+    """A folder holding exactly ``files`` (for tools that read files)."""
+    config: Mapping[str, Any]
+    shown_root: str
+    """How ``directory`` is named in findings, e.g. ``out/prod``."""
+    project_root: Path
+
+    def shown(self, path: str) -> str:
+        return f"{self.shown_root}/{path}"
+
+    def matching(self, *patterns: str) -> list[str]:
+        """Paths of files matching any glob pattern (``*`` crosses folders)."""
+        return sorted(p for p in self.files if any(fnmatch.fnmatch(p, pat) for pat in patterns))
+
+
+class Validator(Protocol):
+    """What every validator provides."""
+
+    name: str
+    """Short name used in findings and waivers (``checkov``, ``promtool``...)."""
+
+    def run(self, bundles: Sequence[Bundle]) -> Iterable[Finding]: ...
+
+
+def find_tool(name: str, project_root: Path) -> str | None:
+    """An external tool: the project's ``.venv-tools/bin`` first, then ``PATH``."""
+    extra = [project_root / ".venv-tools" / "bin", Path(os.environ.get("CODEPAL_TOOLS_BIN", "/nonexistent"))]
+    for folder in extra:
+        candidate = folder / name
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    return shutil.which(name)
+
+
+def missing_tool(validator: str, tool: str, bundles: Sequence[Bundle]) -> list[Finding]:
+    """A missing tool is a failure, never a skip."""
+    shown = bundles[0].shown_root.rsplit("/", 1)[0] if bundles else "out"
+    return [Finding(shown, 0, validator, "missing-tool", f"{tool} not found; run scripts/setup-tools.sh")]
+
+
+def registry() -> tuple[Validator, ...]:
+    """Every validator, in reporting order."""
+    from . import parse
+
+    return (parse.VALIDATOR,)
