@@ -50,3 +50,9 @@ def scale_cpu(text: str, factor: float) -> str:
 
 def scale_memory(text: str, factor: float) -> str:
     return format_memory(parse(text) * Fraction(str(factor)))
+
+
+def scale_count(count: int, factor: float, minimum: int = 1) -> int:
+    """A replica or node count at ``factor`` of its size, rounded up, never below ``minimum``."""
+    scaled = Fraction(count) * Fraction(str(factor))
+    return max(minimum, -(-scaled.numerator // scaled.denominator))

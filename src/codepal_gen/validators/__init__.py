@@ -4,8 +4,9 @@ A validator receives every environment's rendered tree at once (so an external
 tool can run once per batch of files) and returns findings. Findings are
 results, not exceptions: the validate command applies waivers and reports them.
 
-To add one: write a module here with a ``VALIDATOR`` object that satisfies
-:class:`Validator`, and list it in :func:`registry`.
+To add one: write a module here with a ``VALIDATOR`` object (or a
+``VALIDATORS`` tuple) that satisfies :class:`Validator`; modules are found by
+name, in name order, so a family adds a module and touches nothing else.
 """
 
 from __future__ import annotations
@@ -82,7 +83,14 @@ def missing_tool(validator: str, tool: str, bundles: Sequence[Bundle]) -> list[F
 
 
 def registry() -> tuple[Validator, ...]:
-    """Every validator, in reporting order."""
-    from . import parse
+    """Every validator, in module-name order."""
+    import importlib
+    import pkgutil
 
-    return (parse.VALIDATOR,)
+    found: list[Validator] = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        found.extend(getattr(module, "VALIDATORS", ()))
+        if hasattr(module, "VALIDATOR"):
+            found.append(module.VALIDATOR)
+    return tuple(found)
