@@ -12,6 +12,7 @@ byte (the Prometheus configuration inside its Kubernetes ConfigMap).
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 import traceback
@@ -108,9 +109,15 @@ def environments(templates_dir: Path, cache_dir: Path | None = None) -> dict[str
             extensions=[GithubExpressions] if fmt.github_expressions else [],
         )
         env.filters.pop("safe", None)  # the escape hatch a value must never get
+        env.filters["sha256"] = _sha256
         env.filters.update(fmt.filters)
         envs[fmt.name] = env
     return envs
+
+
+def _sha256(value: Any) -> str:
+    """Filter ``sha256``: hex digest of a text (e.g. a ConfigMap's content, to roll pods)."""
+    return hashlib.sha256(str(value).encode("utf-8")).hexdigest()
 
 
 def _template_frame(exc: BaseException) -> tuple[str, int] | None:

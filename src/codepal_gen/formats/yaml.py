@@ -104,6 +104,14 @@ def to_yaml(value: Any) -> Raw:
     return Raw(quote(value))
 
 
+def comment(value: Any) -> Raw:
+    """Filter ``comment``: a value as the text of a YAML comment (one line, printable)."""
+    text = str(value)
+    if _UNSAFE.search(text.replace('"', "").replace("\\", "")):
+        raise ValueError(f"{text!r} cannot be written into a comment")
+    return Raw(text)
+
+
 def github_escape(value: Any) -> str:
     """Like :func:`quote`, and ``${{`` in a value stays literal text for GitHub."""
     if isinstance(value, str) and "${{" in value:
@@ -137,7 +145,7 @@ def normalize_roundtrip(text: str, header: str) -> str:
     return comment_header("#", ensure_newline(out.getvalue()), header)
 
 
-YAML_FORMAT = Format("yaml", quote, normalize, {"toyaml": to_yaml})
+YAML_FORMAT = Format("yaml", quote, normalize, {"toyaml": to_yaml, "comment": comment})
 GITHUB = Format(
-    "github-yaml", github_escape, normalize_roundtrip, {"toyaml": lambda v: Raw(github_escape(v))}, github_expressions=True
+    "github-yaml", github_escape, normalize_roundtrip, {"toyaml": lambda v: Raw(github_escape(v)), "comment": comment}, github_expressions=True
 )
