@@ -164,14 +164,16 @@ def render_environment(
                 problems.append(Problem(Position(where), f"{out_path} is rendered twice"))
                 continue
             try:
-                text = compiled.render({**context, **bound, "rendered": MappingProxyType(files), "output_path": out_path})
+                text = compiled.render(
+                    {**context, **bound, "rendered": MappingProxyType(files), "output_path": out_path}
+                )
                 files[out_path] = template.fmt.normalize(text, header)
             except OutputError as exc:
                 detail = f" (rendered line {exc.line}: {_line(text, exc.line)!r})" if exc.line else ""
                 problems.append(Problem(Position(where), f"{out_path}: {exc.message}{detail}"))
             except UserError:
                 raise
-            except Exception as exc:  # a template failed: report the template line, not a traceback
+            except Exception as exc:  # noqa: BLE001 - a template failed: report the template line, not a traceback
                 frame = _template_frame(exc)
                 line = frame[1] if frame else 0
                 message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)

@@ -97,7 +97,10 @@ FORMATS: Mapping[str, tuple[Any, str]] = {
     "cidr": (_cidr, "an IP network in CIDR notation, e.g. 10.0.0.0/16"),
     "ipv4": (_ipv4, "an IPv4 address"),
     "duration": (_duration, "a duration such as 30s, 5m, 1h30m, 30d"),
-    "k8s-quantity": (lambda v: not isinstance(v, str) or bool(_QUANTITY.match(v)), "a Kubernetes quantity, e.g. 250m, 1Gi"),
+    "k8s-quantity": (
+        lambda v: not isinstance(v, str) or bool(_QUANTITY.match(v)),
+        "a Kubernetes quantity, e.g. 250m, 1Gi",
+    ),
     "image-digest": (lambda v: not isinstance(v, str) or bool(_DIGEST.match(v)), "an image digest sha256:<64 hex>"),
     "git-sha": (lambda v: not isinstance(v, str) or bool(_GIT_SHA.match(v)), "a full 40-character commit SHA"),
     "date": (_date, "a date YYYY-MM-DD"),
@@ -171,6 +174,7 @@ def _expected(error: ValidationError) -> Iterator[tuple[KeyPath, str]]:
     kind = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
     value = error.instance
+    wanted: Any = error.validator_value
     if kind == "type":
         wanted = error.validator_value
         names = " or ".join(wanted) if isinstance(wanted, list) else str(wanted)
@@ -182,11 +186,11 @@ def _expected(error: ValidationError) -> Iterator[tuple[KeyPath, str]]:
             hint = f"; expected one of: {', '.join(allowed)}" if allowed else ""
             yield (key,), f"unknown key {key!r}{hint}"
     elif kind == "required" and isinstance(value, dict):
-        for key in error.validator_value:
+        for key in wanted:
             if key not in value:
                 yield (), f"missing required key {key!r}"
     elif kind == "enum":
-        yield (), f"expected one of {', '.join(_shown(v) for v in error.validator_value)}, got {_shown(value)}"
+        yield (), f"expected one of {', '.join(_shown(v) for v in wanted)}, got {_shown(value)}"
     elif kind == "const":
         yield (), f"expected {_shown(error.validator_value)}, got {_shown(value)}"
     elif kind == "format":
@@ -229,7 +233,8 @@ def locate(positions: Mapping[KeyPath, Position], path: KeyPath, fallback: str) 
 def check(doc: Document, schemas: Schemas, name: str = ROOT_SCHEMA) -> tuple[Any, list[Problem]]:
     """Defaults filled in, and every problem of ``doc`` against schema ``name``."""
     validator = schemas.validator(name)
-    data = apply_defaults(doc.data, validator.schema, schemas.registry.resolver(schemas.uri(name)))
+    root: Any = validator.schema
+    data = apply_defaults(doc.data, root, schemas.registry.resolver(schemas.uri(name)))
     problems = []
     for error in validator.iter_errors(data):
         base: KeyPath = tuple(error.absolute_path)
