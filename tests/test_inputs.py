@@ -59,7 +59,7 @@ def test_a_problem_in_a_shared_parent_points_at_the_parent(project: Path, run: R
     line = next(i for i, text in enumerate(base.read_text(encoding="utf-8").splitlines(), 1) if "owner:" in text)
     result = run("-C", project, "render", "--all")
     assert result.code == 2
-    assert result.err == f"environments/_base.yaml:{line}:3: project.owner: expected string, got [\"devops\"]\n"
+    assert result.err == f'environments/_base.yaml:{line}:3: project.owner: expected string, got ["devops"]\n'
 
 
 def test_unknown_environment_is_a_usage_error(project: Path, run: Run) -> None:

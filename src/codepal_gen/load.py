@@ -123,7 +123,9 @@ class _Builder:
                     raise _fail(self.path, key_node.start_mark, "merge keys (<<) are not supported", key_path)
                 if not isinstance(key_node, ScalarNode) or key_tag != f"{_CORE}str":
                     shown = key_node.value if isinstance(key_node, ScalarNode) else "a collection"
-                    raise _fail(self.path, key_node.start_mark, f"mapping keys must be strings, got {shown!r}", key_path)
+                    raise _fail(
+                        self.path, key_node.start_mark, f"mapping keys must be strings, got {shown!r}", key_path
+                    )
                 key = str(key_node.value)
                 if key in result:
                     raise _fail(self.path, key_node.start_mark, f"duplicate key {key!r}", key_path)
