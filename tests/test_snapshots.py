@@ -14,9 +14,6 @@ MANIFEST = ".codepal-gen.json"  # holds the input fingerprint, which changes wit
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_rendered_tree(env: str, rendered_root: Path, snapshot: SnapshotAssertion) -> None:
     folder = rendered_root / "out" / env
-    tree = {
-        p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST)
+    tree = {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in files}
     assert tree == snapshot
