@@ -114,7 +114,8 @@ def records(env: Environment, origin: str) -> list[Record]:
     found = [Record("@", "NS", (absolute(ns, origin),)) for ns in dns["nameservers"]]
     found.append(Record("@", "A", (lb,)))
     for key in ("app", "api"):
-        found.append(Record(_owner(config["hosts"][key] + ".", origin, f"hosts.{key}", problems, env.source), "A", (lb,)))
+        owner = _owner(config["hosts"][key] + ".", origin, f"hosts.{key}", problems, env.source)
+        found.append(Record(owner, "A", (lb,)))
     for name, address in dns["addresses"].items():
         found.append(Record(_owner(name, origin, "dns.addresses", problems, env.source), "A", (address,)))
     for name, target in dns["aliases"].items():

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import dns.exception
 import dns.name
@@ -114,8 +115,13 @@ def _origin(text: str) -> str:
     return match.group(1).lower() if match else ""
 
 
+def _field(rdata: dns.rdata.Rdata, name: str) -> Any:
+    """An rdata field (dnspython's rdata classes are typed only as Rdata)."""
+    return getattr(rdata, name)
+
+
 def _txt(rdata: dns.rdata.Rdata) -> str:
-    return b"".join(getattr(rdata, "strings", ())).decode("utf-8", "replace")
+    return b"".join(_field(rdata, "strings")).decode("utf-8", "replace")
 
 
 class ZoneValidator:
@@ -226,14 +232,15 @@ def _checks(
 
     soas = [e for e, _ in parsed if e.type == "SOA"]
     if len(soas) != 1 or soas[0].owner != origin:
-        yield finding(soas[1].line if len(soas) > 1 else first_line, "soa", "the zone needs exactly one SOA, at the apex")
+        line = soas[1].line if len(soas) > 1 else first_line
+        yield finding(line, "soa", "the zone needs exactly one SOA, at the apex")
     apex = [(e, r) for e, r in parsed if e.owner == origin]
     ns = [(e, r) for e, r in apex if e.type == "NS"]
     if len(ns) < 2:
         line = ns[0][0].line if ns else first_line
         yield finding(line, "ns-count", f"the apex has {len(ns)} NS record(s); at least 2 are needed for redundancy")
     for entry, rdata in ns:
-        target = str(rdata.target).lower()
+        target = str(_field(rdata, "target")).lower()
         if in_zone(target) and not has_address(target):
             yield finding(entry.line, "ns-address", f"name server {target} is in the zone but has no A/AAAA record")
     for entry, _ in parsed:
@@ -243,10 +250,11 @@ def _checks(
             yield finding(entry.line, "cname-apex", "a CNAME at the zone apex hides its SOA and NS records")
         others = sorted(by_owner[entry.owner] - {"CNAME", "RRSIG", "NSEC"})
         if others:
-            yield finding(entry.line, "cname-other-data", f"{entry.owner} has a CNAME and other data ({', '.join(others)})")
+            message = f"{entry.owner} has a CNAME and other data ({', '.join(others)})"
+            yield finding(entry.line, "cname-other-data", message)
     mx = [(e, r) for e, r in apex if e.type == "MX"]
     for entry, rdata in mx:
-        target = str(rdata.exchange).lower()
+        target = str(_field(rdata, "exchange")).lower()
         if "CNAME" in by_owner.get(target, set()):
             yield finding(entry.line, "mx-cname", f"MX target {target} is a CNAME (RFC 2181 §10.3)")
         elif in_zone(target) and not has_address(target):
@@ -262,15 +270,15 @@ def _caa_checks(
     finding: Callable[[int, str, str], Finding],
 ) -> Iterator[Finding]:
     caa = [(e, r) for e, r in apex if e.type == "CAA"]
-    tags = {r.tag.decode("ascii", "replace").lower() for _, r in caa}
+    tags = {_field(r, "tag").decode("ascii", "replace").lower() for _, r in caa}
     for tag in ("issue", "issuewild"):
         if tag not in tags:
             line = caa[0][0].line if caa else first_line
             yield finding(line, "caa-issue", f"no CAA {tag} record at the apex: any CA may issue")
     allowed = {i.lower() for i in bundle.config["dns"]["caa"]["issuers"]}
     for entry, rdata in caa:
-        tag = rdata.tag.decode("ascii", "replace").lower()
-        value = rdata.value.decode("utf-8", "replace").split(";")[0].strip().lower()
+        tag = _field(rdata, "tag").decode("ascii", "replace").lower()
+        value = _field(rdata, "value").decode("utf-8", "replace").split(";")[0].strip().lower()
         if tag in {"issue", "issuewild"} and value and value not in allowed:
             yield finding(entry.line, "caa-issuer", f"CAA {tag} allows {value}, not one of dns.caa.issuers")
 
@@ -309,7 +317,8 @@ def _mail_checks(
     for entry, text in dmarc:
         tags = dict(part.strip().split("=", 1) for part in text.split(";") if "=" in part)
         if tags.get("v") != "DMARC1" or tags.get("p") not in {"none", "quarantine", "reject"}:
-            yield finding(entry.line, "dmarc", f"DMARC record {text!r} needs v=DMARC1 first and p=none|quarantine|reject")
+            message = f"DMARC record {text!r} needs v=DMARC1 first and p=none|quarantine|reject"
+            yield finding(entry.line, "dmarc", message)
 
 
 VALIDATOR = ZoneValidator()
