@@ -80,7 +80,8 @@ class WorkflowSchema:
                 for error in sorted(validator.iter_errors(_plain(data)), key=lambda e: list(map(str, e.path))):
                     where = "/".join(str(p) for p in error.path) or "(top level)"
                     line = _line(data, list(error.path))
-                    yield Finding(bundle.shown(path), line, self.name, str(error.validator), f"{where}: {error.message}")
+                    message = f"{where}: {error.message}"
+                    yield Finding(bundle.shown(path), line, self.name, str(error.validator), message)
 
 
 class ActionPins:

@@ -58,13 +58,15 @@ class Actionlint:
         for item in json.loads(proc.stdout or "[]"):
             where = _locate(files, item["filepath"], cwd)
             shown = where[0].shown(where[1]) if where else item["filepath"]
-            found.append(Finding(shown, int(item.get("line", 0)), self.name, item.get("kind", "error"), item["message"]))
+            check = item.get("kind", "error")
+            found.append(Finding(shown, int(item.get("line", 0)), self.name, check, item["message"]))
         return found
 
 
 def _primary(finding: dict[str, Any]) -> dict[str, Any]:
-    locations = finding.get("locations", [])
-    return next((loc for loc in locations if loc["symbolic"].get("kind") == "Primary"), locations[0] if locations else {})
+    locations: list[dict[str, Any]] = finding.get("locations", [])
+    primary = [loc for loc in locations if loc["symbolic"].get("kind") == "Primary"]
+    return (primary or locations or [{}])[0]
 
 
 class Zizmor:
