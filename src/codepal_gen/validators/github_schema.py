@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft7Validator
+from jsonschema.exceptions import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
@@ -57,6 +58,26 @@ def _line(data: Any, path: Sequence[Any]) -> int:
     return line
 
 
+def _explain(error: ValidationError) -> ValidationError:
+    """For oneOf/anyOf, the error of the branch that came closest (fewest errors), descending."""
+    while error.context:
+        branches: dict[Any, list[ValidationError]] = {}
+        for sub in error.context:
+            branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+        closest = min(branches.values(), key=len)
+        error = max(closest, key=lambda e: len(e.absolute_path))
+    return error
+
+
+def _unexpected(error: ValidationError) -> list[str]:
+    """The first key an additionalProperties error complains about (to point at its line)."""
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return []
+    allowed = set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
+    extra = sorted(k for k in error.instance if k not in allowed)
+    return extra[:1]
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
@@ -77,9 +98,10 @@ class WorkflowSchema:
                 except YAMLError as exc:
                     yield Finding(bundle.shown(path), 0, self.name, "parse", str(exc).splitlines()[0])
                     continue
-                for error in sorted(validator.iter_errors(_plain(data)), key=lambda e: list(map(str, e.path))):
-                    where = "/".join(str(p) for p in error.path) or "(top level)"
-                    line = _line(data, list(error.path))
+                errors = (_explain(e) for e in validator.iter_errors(_plain(data)))
+                for error in sorted(errors, key=lambda e: list(map(str, e.absolute_path))):
+                    where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+                    line = _line(data, [*error.absolute_path, *_unexpected(error)])
                     message = f"{where}: {error.message}"
                     yield Finding(bundle.shown(path), line, self.name, str(error.validator), message)
 
