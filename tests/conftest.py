@@ -20,6 +20,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("environments", "templates", "schemas", "waivers.yaml", "pyproject.toml")
 
 
+@pytest.fixture(autouse=True)
+def project_tools(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scratch projects have no .venv-tools of their own: validators use this checkout's."""
+    monkeypatch.setenv("CODEPAL_TOOLS_BIN", str(ROOT / ".venv-tools" / "bin"))
+
+
 @dataclass(frozen=True)
 class Result:
     code: int

@@ -61,7 +61,8 @@ class GithubExpressions(Extension):
     """Lets workflow templates write ``${{ github.sha }}`` without ``{% raw %}``."""
 
     def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
-        return _GITHUB_EXPR.sub(lambda m: "{% raw %}" + m.group(0) + "{% endraw %}", source)
+        # "+" keeps trim_blocks/lstrip_blocks from eating the newline after (or the indentation before) it.
+        return _GITHUB_EXPR.sub(lambda m: "{%+ raw %}" + m.group(0) + "{% endraw +%}", source)
 
 
 def _kind_rank(kind: str) -> tuple[int, str]:

@@ -3,7 +3,7 @@
 A zone file has no quoting for names, so a value interpolated with ``{{ }}``
 must be a single safe token (a domain name, a number, a TTL): anything holding
 whitespace, ``;``, ``(``, ``)``, ``"``, ``\\`` or ``$`` is refused instead of
-written. Text goes through the ``txt`` filter, which quotes and splits it into
+written. ``pad`` aligns a token in a column. Text goes through the ``txt`` filter, which quotes and splits it into
 character-strings of at most 255 bytes (RFC 1035 §3.3.14)."""
 
 from __future__ import annotations
@@ -45,8 +45,15 @@ def txt(value: Any) -> Raw:
     return Raw(" ".join(parts))
 
 
+def pad(value: Any, width: int) -> Raw:
+    """Filter ``pad``: one zone-file token, left-aligned in a column of ``width`` characters."""
+    if not isinstance(width, int) or isinstance(width, bool) or not 0 <= width <= 255:
+        raise ValueError(f"pad width must be an integer from 0 to 255, got {width!r}")
+    return Raw(escape(value).ljust(width))
+
+
 def normalize(text: str, header: str) -> str:
     return comment_header(";", ensure_newline(text), header)
 
 
-ZONE_FORMAT = Format("zone", escape, normalize, {"txt": txt})
+ZONE_FORMAT = Format("zone", escape, normalize, {"txt": txt, "pad": pad})
