@@ -5,19 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 from codepal_gen.validators import Bundle
 from codepal_gen.validators.dns_zone import ZoneValidator
-from .conftest import ROOT, Run
+
+from .conftest import Run
 
 ZONE = Path("out/prod/dns/codepal.com.zone")
-
-
-@pytest.fixture(autouse=True)
-def tools(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Scratch projects have no .venv-tools of their own: use this checkout's."""
-    monkeypatch.setenv("CODEPAL_TOOLS_BIN", str(ROOT / ".venv-tools" / "bin"))
 
 
 def _edit(path: Path, old: str, new: str) -> None:

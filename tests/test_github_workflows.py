@@ -5,19 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from ruamel.yaml import YAML
 
-from .conftest import ROOT, Run
+from .conftest import Run
 
 TEMPLATE = Path("templates/github/workflows/{gh_workflow}.yml.j2")
 PROD = Path("out/prod/github/workflows/production.yml")
-
-
-@pytest.fixture(autouse=True)
-def tools(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Scratch projects have no .venv-tools of their own: use this checkout's."""
-    monkeypatch.setenv("CODEPAL_TOOLS_BIN", str(ROOT / ".venv-tools" / "bin"))
 
 
 def _load(path: Path) -> Any:

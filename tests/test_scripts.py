@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from .conftest import ROOT, Run
+from .conftest import Run
 
 SCRIPTS = (
     "backup-database.sh",
@@ -17,12 +15,6 @@ SCRIPTS = (
     "rollback.sh",
     "rolling-deployment.sh",
 )
-
-
-@pytest.fixture(autouse=True)
-def tools(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Scratch projects have no .venv-tools of their own: use this checkout's."""
-    monkeypatch.setenv("CODEPAL_TOOLS_BIN", str(ROOT / ".venv-tools" / "bin"))
 
 
 def test_every_environment_has_every_script_in_strict_mode(rendered_root: Path) -> None:
