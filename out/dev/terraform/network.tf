@@ -124,6 +124,7 @@ resource "aws_route_table_association" "private" {
 # Network ACLs: a stateless second layer under the security groups. Public
 # subnets take HTTP(S) from anywhere and return traffic on ephemeral ports;
 # private subnets take traffic from inside the VPC and return traffic only.
+# Return-traffic ranges skip 3389 so RDP can never be reached from outside.
 resource "aws_network_acl" "public" {
   vpc_id     = aws_vpc.main.id
   subnet_ids = [for subnet in aws_subnet.public : subnet.id]
@@ -135,10 +136,11 @@ resource "aws_network_acl" "public" {
 
 resource "aws_network_acl_rule" "public_ingress" {
   for_each = {
-    http      = { rule_number = 100, cidr_block = "0.0.0.0/0", from_port = 80, to_port = 80 }
-    https     = { rule_number = 110, cidr_block = "0.0.0.0/0", from_port = 443, to_port = 443 }
-    vpc       = { rule_number = 120, cidr_block = aws_vpc.main.cidr_block, from_port = 0, to_port = 65535 }
-    ephemeral = { rule_number = 130, cidr_block = "0.0.0.0/0", from_port = 1024, to_port = 65535 }
+    http           = { rule_number = 100, cidr_block = "0.0.0.0/0", from_port = 80, to_port = 80 }
+    https          = { rule_number = 110, cidr_block = "0.0.0.0/0", from_port = 443, to_port = 443 }
+    vpc            = { rule_number = 120, cidr_block = aws_vpc.main.cidr_block, from_port = 0, to_port = 65535 }
+    ephemeral_low  = { rule_number = 130, cidr_block = "0.0.0.0/0", from_port = 1024, to_port = 3388 }
+    ephemeral_high = { rule_number = 140, cidr_block = "0.0.0.0/0", from_port = 3390, to_port = 65535 }
   }
 
   network_acl_id = aws_network_acl.public.id
@@ -175,8 +177,10 @@ resource "aws_network_acl_rule" "private_ingress" {
   for_each = {
     vpc_tcp       = { rule_number = 100, protocol = "tcp", cidr_block = aws_vpc.main.cidr_block, from_port = 0, to_port = 65535 }
     vpc_udp       = { rule_number = 110, protocol = "udp", cidr_block = aws_vpc.main.cidr_block, from_port = 0, to_port = 65535 }
-    ephemeral_tcp = { rule_number = 120, protocol = "tcp", cidr_block = "0.0.0.0/0", from_port = 1024, to_port = 65535 }
-    ephemeral_udp = { rule_number = 130, protocol = "udp", cidr_block = "0.0.0.0/0", from_port = 1024, to_port = 65535 }
+    ephemeral_tcp = { rule_number = 120, protocol = "tcp", cidr_block = "0.0.0.0/0", from_port = 1024, to_port = 3388 }
+    ephemeral_udp = { rule_number = 130, protocol = "udp", cidr_block = "0.0.0.0/0", from_port = 1024, to_port = 3388 }
+    high_tcp      = { rule_number = 140, protocol = "tcp", cidr_block = "0.0.0.0/0", from_port = 3390, to_port = 65535 }
+    high_udp      = { rule_number = 150, protocol = "udp", cidr_block = "0.0.0.0/0", from_port = 3390, to_port = 65535 }
   }
 
   network_acl_id = aws_network_acl.private.id

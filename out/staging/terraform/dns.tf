@@ -6,6 +6,47 @@ resource "aws_route53_zone" "main" {
   comment = "${local.name} public zone"
 }
 
+# Query logging: Route53 writes public-zone query logs only to us-east-1.
+resource "aws_cloudwatch_log_group" "dns_queries" {
+  provider = aws.us_east_1
+
+  name              = "/aws/route53/${local.name}"
+  retention_in_days = 365
+  kms_key_id        = aws_kms_key.edge_logs.arn
+}
+
+data "aws_iam_policy_document" "dns_queries" {
+  statement {
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.dns_queries.arn}:*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["route53.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_cloudwatch_log_resource_policy" "dns_queries" {
+  provider = aws.us_east_1
+
+  policy_name     = "${local.name}-route53-query-logs"
+  policy_document = data.aws_iam_policy_document.dns_queries.json
+}
+
+resource "aws_route53_query_log" "main" {
+  zone_id                  = aws_route53_zone.main.zone_id
+  cloudwatch_log_group_arn = aws_cloudwatch_log_group.dns_queries.arn
+
+  depends_on = [aws_cloudwatch_log_resource_policy.dns_queries]
+}
+
 # DNSSEC. Route53 always signs with ECDSAP256SHA256 (algorithm 13): its
 # key-signing key is this asymmetric ECC_NIST_P256 KMS key, which Route53
 # requires in us-east-1, and it manages the zone-signing key itself. dns.dnssec

@@ -104,10 +104,11 @@ resource "aws_s3_bucket_policy" "logs" {
   policy = data.aws_iam_policy_document.logs.json
 }
 
-# Certificates: the zone apex and its wildcard (covers the app, api and origin hosts).
+# Certificates name every host explicitly (no wildcard): the zone apex, and the
+# app, API and CloudFront-origin hosts.
 resource "aws_acm_certificate" "alb" {
   domain_name               = "staging.codepal.com"
-  subject_alternative_names = ["*.staging.codepal.com"]
+  subject_alternative_names = ["api.staging.codepal.com", "app.staging.codepal.com", "origin.staging.codepal.com"]
   validation_method         = "DNS"
 
   lifecycle {
@@ -119,7 +120,7 @@ resource "aws_acm_certificate" "cloudfront" {
   provider = aws.us_east_1
 
   domain_name               = "staging.codepal.com"
-  subject_alternative_names = ["*.staging.codepal.com"]
+  subject_alternative_names = ["api.staging.codepal.com", "app.staging.codepal.com", "origin.staging.codepal.com"]
   validation_method         = "DNS"
 
   lifecycle {
@@ -274,9 +275,41 @@ resource "aws_wafv2_web_acl" "alb" {
     }
   }
 
+  # Anonymisers (Tor, VPN exits) are blocked; requests from cloud hosting ranges
+  # are only counted, since API clients legitimately run there.
+  rule {
+    name     = "aws-anonymous-ip"
+    priority = 30
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        name        = "AWSManagedRulesAnonymousIpList"
+        vendor_name = "AWS"
+
+        rule_action_override {
+          name = "HostingProviderIPList"
+
+          action_to_use {
+            count {}
+          }
+        }
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "aws-anonymous-ip"
+      sampled_requests_enabled   = true
+    }
+  }
+
   rule {
     name     = "rate-limit"
-    priority = 30
+    priority = 40
 
     action {
       block {}
@@ -375,9 +408,41 @@ resource "aws_wafv2_web_acl" "cloudfront" {
     }
   }
 
+  # Anonymisers (Tor, VPN exits) are blocked; requests from cloud hosting ranges
+  # are only counted, since API clients legitimately run there.
+  rule {
+    name     = "aws-anonymous-ip"
+    priority = 30
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        name        = "AWSManagedRulesAnonymousIpList"
+        vendor_name = "AWS"
+
+        rule_action_override {
+          name = "HostingProviderIPList"
+
+          action_to_use {
+            count {}
+          }
+        }
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "aws-anonymous-ip"
+      sampled_requests_enabled   = true
+    }
+  }
+
   rule {
     name     = "rate-limit"
-    priority = 30
+    priority = 40
 
     action {
       block {}

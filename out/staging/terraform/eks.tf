@@ -190,9 +190,14 @@ data "aws_iam_policy_document" "cluster_autoscaler" {
       "ec2:DescribeInstanceTypes",
       "ec2:DescribeLaunchTemplateVersions",
       "ec2:GetInstanceTypesFromInstanceRequirements",
-      "eks:DescribeNodegroup",
     ]
     resources = ["*"]
+  }
+
+  statement {
+    sid       = "DescribeOwnNodeGroups"
+    actions   = ["eks:DescribeNodegroup"]
+    resources = ["arn:${local.partition}:eks:${data.aws_region.current.id}:${local.account_id}:nodegroup/${aws_eks_cluster.main.name}/*"]
   }
 
   statement {

@@ -105,6 +105,7 @@ def build(env: Environment) -> Mapping[str, Any]:
                 "rds_parameter_family": f"postgres{rds_major}",
                 "redis_parameter_group": f"default.redis{redis_major}.cluster.on",
                 "origin_host": f"origin.{domain}",
+                "certificate_sans": sorted({config["hosts"]["app"], config["hosts"]["api"], f"origin.{domain}"} - {domain}),
                 "failover_hosts": sorted({config["hosts"]["api"], f"origin.{domain}"}),
                 # Route53 KSK names allow letters, digits and underscores only.
                 "ksk_name": name.replace("-", "_") + "_ksk",
