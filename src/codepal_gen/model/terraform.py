@@ -19,6 +19,7 @@ from .quantity import scale_count
 #: eighth (a /16 VPC gives public /21s and private /19s).
 PRIVATE_PREFIX_DELTA = 3
 PUBLIC_PREFIX_DELTA = 5
+AWS_SMALLEST_SUBNET = 28
 
 #: Kubernetes service accounts that call AWS, by IRSA role suffix.
 IRSA = {
@@ -30,7 +31,9 @@ IRSA = {
 
 def subnet_plan(vpc_cidr: str, zones: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(public, private) subnets by AZ: non-overlapping ranges carved from ``vpc_cidr``."""
-    vpc = ipaddress.ip_network(vpc_cidr)
+    vpc: Any = ipaddress.ip_network(vpc_cidr)
+    if vpc.prefixlen + PUBLIC_PREFIX_DELTA > AWS_SMALLEST_SUBNET:
+        raise ValueError(f"{vpc_cidr} is too small for {len(zones)} availability zones")
     private_pool = list(vpc.subnets(prefixlen_diff=PRIVATE_PREFIX_DELTA))
     # The first private-sized block is reserved for the public /20s (or smaller) in it.
     public_pool = list(private_pool[0].subnets(prefixlen_diff=PUBLIC_PREFIX_DELTA - PRIVATE_PREFIX_DELTA))
@@ -105,7 +108,9 @@ def build(env: Environment) -> Mapping[str, Any]:
                 "rds_parameter_family": f"postgres{rds_major}",
                 "redis_parameter_group": f"default.redis{redis_major}.cluster.on",
                 "origin_host": f"origin.{domain}",
-                "certificate_sans": sorted({config["hosts"]["app"], config["hosts"]["api"], f"origin.{domain}"} - {domain}),
+                "certificate_sans": sorted(
+                    {config["hosts"]["app"], config["hosts"]["api"], f"origin.{domain}"} - {domain}
+                ),
                 "failover_hosts": sorted({config["hosts"]["api"], f"origin.{domain}"}),
                 # Route53 KSK names allow letters, digits and underscores only.
                 "ksk_name": name.replace("-", "_") + "_ksk",

@@ -44,7 +44,18 @@ class CheckovTerraform:
                 by_env[bundle.env] = bundle
             env = dict(os.environ, CKV_SKIP_PACKAGE_UPDATE_CHECK="true", BC_SKIP_MAPPING="TRUE")
             proc = subprocess.run(
-                [checkov, "--framework", "terraform", "--skip-download", "--quiet", "--compact", "-o", "json", "-d", str(root)],
+                [
+                    checkov,
+                    "--framework",
+                    "terraform",
+                    "--skip-download",
+                    "--quiet",
+                    "--compact",
+                    "-o",
+                    "json",
+                    "-d",
+                    str(root),
+                ],
                 capture_output=True,
                 text=True,
                 env=env,
@@ -68,7 +79,13 @@ class CheckovTerraform:
                     continue
                 lines = failed.get("file_line_range") or [0]
                 resource = failed.get("resource", "")
-                yield Finding(bundle.shown(f"{TF_DIR}/{name}"), int(lines[0]), self.name, failed["check_id"], f"{resource}: {failed.get('check_name', '')}")
+                yield Finding(
+                    bundle.shown(f"{TF_DIR}/{name}"),
+                    int(lines[0]),
+                    self.name,
+                    failed["check_id"],
+                    f"{resource}: {failed.get('check_name', '')}",
+                )
 
 
 VALIDATOR = CheckovTerraform()

@@ -81,7 +81,13 @@ class TerraformFmt:
                 continue
             if line.startswith("-"):
                 bundle, path = current
-                yield Finding(bundle.shown(path), old_line, self.name, "fmt", "not formatted as terraform fmt would: " + line[1:].strip())
+                yield Finding(
+                    bundle.shown(path),
+                    old_line,
+                    self.name,
+                    "fmt",
+                    "not formatted as terraform fmt would: " + line[1:].strip(),
+                )
                 current = None  # one finding per file
             elif line.startswith(" "):
                 old_line += 1
@@ -100,7 +106,11 @@ class TerraformValidate:
             scratch = Path(tmp)
             config = cli_config(bundles[0].project_root, scratch)
             if config is None:
-                return missing_tool(self.name, "terraform provider mirror (set CODEPAL_TF_PLUGIN_MIRROR or CODEPAL_TF_CLI_CONFIG)", bundles)
+                return missing_tool(
+                    self.name,
+                    "terraform provider mirror (set CODEPAL_TF_PLUGIN_MIRROR or CODEPAL_TF_CLI_CONFIG)",
+                    bundles,
+                )
             env = tool_env(config)
             folders = _materialise(bundles, scratch / "envs")
             init_dir = scratch / "init"

@@ -96,7 +96,7 @@ class TerraformSchema:
         for path, text in files.items():
             try:
                 parsed[path] = hcl2.loads(text, serialization_options=_OPTIONS)
-            except Exception as exc:  # python-hcl2 raises lark errors of many kinds
+            except Exception as exc:  # noqa: BLE001 - python-hcl2 raises lark errors of many kinds
                 line = getattr(exc, "line", 0) or 0
                 yield Finding(bundle.shown(path), int(line), NAME, "parse", str(exc).splitlines()[0])
         outlines = {path: outline(files[path]) for path in parsed}
@@ -107,9 +107,17 @@ class TerraformSchema:
             for (rtype, rname), body in labelled(doc.get("resource", []), 2):
                 node = where.child("resource", labels=(rtype, rname)) or where
                 if rtype not in schema:
-                    yield Finding(bundle.shown(path), node.line, NAME, "unknown-resource-type", f"{rtype}.{rname}: unknown resource type {rtype}")
+                    yield Finding(
+                        bundle.shown(path),
+                        node.line,
+                        NAME,
+                        "unknown-resource-type",
+                        f"{rtype}.{rname}: unknown resource type {rtype}",
+                    )
                 else:
-                    yield from self.check_body(bundle.shown(path), f"{rtype}.{rname}", body, schema[rtype], node, top=True)
+                    yield from self.check_body(
+                        bundle.shown(path), f"{rtype}.{rname}", body, schema[rtype], node, top=True
+                    )
                 yield from self.check_provider(bundle.shown(path), body, node, declared)
             for (dtype, dname), body in labelled(doc.get("data", []), 2):
                 node = where.child("data", labels=(dtype, dname)) or where
@@ -121,11 +129,21 @@ class TerraformSchema:
                     used_variables.add(variable)
         for variable, (path, line) in sorted(declared.variables.items()):
             if variable not in used_variables:
-                yield Finding(bundle.shown(path), line, NAME, "unused-variable", f"variable {variable!r} is declared but never used")
+                yield Finding(
+                    bundle.shown(path),
+                    line,
+                    NAME,
+                    "unused-variable",
+                    f"variable {variable!r} is declared but never used",
+                )
 
     @staticmethod
     def declarations(parsed: Mapping[str, dict[str, Any]], outlines: Mapping[str, Node]) -> Declared:
-        resources, data, locals_, modules, aliases = set(), set(), set(), set(), set()
+        resources: set[str] = set()
+        data: set[str] = set()
+        locals_: set[str] = set()
+        modules: set[str] = set()
+        aliases: set[str] = set()
         variables: dict[str, tuple[str, int]] = {}
         for path, doc in parsed.items():
             resources.update(".".join(labels) for labels, _ in labelled(doc.get("resource", []), 2))
@@ -139,9 +157,13 @@ class TerraformSchema:
             for (name,), body in labelled(doc.get("provider", []), 1):
                 alias = body.get("alias")
                 aliases.add(f"{name}.{unquote(alias)}" if isinstance(alias, str) else name)
-        return Declared(frozenset(resources), frozenset(data), variables, frozenset(locals_), frozenset(modules), frozenset(aliases))
+        return Declared(
+            frozenset(resources), frozenset(data), variables, frozenset(locals_), frozenset(modules), frozenset(aliases)
+        )
 
-    def check_body(self, shown: str, what: str, body: Mapping[str, Any], spec: Mapping[str, Any], node: Node, top: bool = False) -> Iterator[Finding]:
+    def check_body(
+        self, shown: str, what: str, body: Mapping[str, Any], spec: Mapping[str, Any], node: Node, top: bool = False
+    ) -> Iterator[Finding]:
         attributes: Mapping[str, Any] = spec.get("attributes", {})
         blocks: Mapping[str, Any] = spec.get("blocks", {})
         present: set[str] = set()
@@ -158,7 +180,9 @@ class TerraformSchema:
                         present.add(name)
                         dyn_node = node.child("dynamic", labels=(name,)) or node
                         if name not in blocks:
-                            yield Finding(shown, dyn_node.line, NAME, "unknown-block", f"{what}: unknown block {name!r}")
+                            yield Finding(
+                                shown, dyn_node.line, NAME, "unknown-block", f"{what}: unknown block {name!r}"
+                            )
                             continue
                         for content in dyn.get("content", []):
                             inner = dyn_node.child("content") or dyn_node
@@ -173,7 +197,13 @@ class TerraformSchema:
                         continue
                     check = "unknown-argument" if attr is None else "not-a-block"
                     message = f"unknown block {key!r}" if attr is None else f"{key!r} is an argument, not a block"
-                    yield Finding(shown, node.line_of(key), NAME, check if attr is not None else "unknown-block", f"{what}: {message}")
+                    yield Finding(
+                        shown,
+                        node.line_of(key),
+                        NAME,
+                        check if attr is not None else "unknown-block",
+                        f"{what}: {message}",
+                    )
                     continue
                 for index, item in enumerate(value):
                     occurrence = occurrences.get(key, 0)
@@ -183,9 +213,17 @@ class TerraformSchema:
                     yield from self.check_nested(shown, f"{what}.{key}", item, spec_block, child)
             elif key not in attributes:
                 if key in blocks:
-                    yield Finding(shown, node.line_of(key), NAME, "not-an-argument", f"{what}: {key!r} is a block, not an argument")
+                    yield Finding(
+                        shown,
+                        node.line_of(key),
+                        NAME,
+                        "not-an-argument",
+                        f"{what}: {key!r} is a block, not an argument",
+                    )
                 else:
-                    yield Finding(shown, node.line_of(key), NAME, "unknown-argument", f"{what}: unknown argument {key!r}")
+                    yield Finding(
+                        shown, node.line_of(key), NAME, "unknown-argument", f"{what}: unknown argument {key!r}"
+                    )
         for key, attr in sorted(attributes.items()):
             if attr.get("required") and key not in present:
                 yield Finding(shown, node.line, NAME, "missing-argument", f"{what}: missing required argument {key!r}")
@@ -193,7 +231,9 @@ class TerraformSchema:
             if block.get("required") and key not in present:
                 yield Finding(shown, node.line, NAME, "missing-block", f"{what}: missing required block {key!r}")
 
-    def check_nested(self, shown: str, what: str, body: Mapping[str, Any], spec: Mapping[str, Any], node: Node) -> Iterator[Finding]:
+    def check_nested(
+        self, shown: str, what: str, body: Mapping[str, Any], spec: Mapping[str, Any], node: Node
+    ) -> Iterator[Finding]:
         if spec.get("opaque"):
             return
         yield from self.check_body(shown, what, body, spec, node)
@@ -204,10 +244,14 @@ class TerraformSchema:
         if isinstance(provider, str):
             name = provider.removeprefix("${").removesuffix("}")
             if name not in declared.provider_aliases:
-                yield Finding(shown, node.line_of("provider"), NAME, "unresolved-reference", f"provider {name} is not configured")
+                yield Finding(
+                    shown, node.line_of("provider"), NAME, "unresolved-reference", f"provider {name} is not configured"
+                )
 
     @staticmethod
-    def check_references(shown: str, doc: Mapping[str, Any], text: str, declared: Declared) -> Iterator[tuple[Finding | None, str | None]]:
+    def check_references(
+        shown: str, doc: Mapping[str, Any], text: str, declared: Declared
+    ) -> Iterator[tuple[Finding | None, str | None]]:
         lines = text.splitlines()
         reported: set[str] = set()
         for value in strings(doc):
@@ -229,7 +273,16 @@ class TerraformSchema:
                     continue
                 reported.add(reference)
                 line = next((i for i, row in enumerate(lines, start=1) if _mentions(row, reference)), 0)
-                yield Finding(shown, line, NAME, "unresolved-reference", f"{reference} refers to nothing declared in this module"), None
+                yield (
+                    Finding(
+                        shown,
+                        line,
+                        NAME,
+                        "unresolved-reference",
+                        f"{reference} refers to nothing declared in this module",
+                    ),
+                    None,
+                )
 
 
 def _mentions(row: str, reference: str) -> bool:

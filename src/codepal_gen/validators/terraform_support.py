@@ -27,7 +27,11 @@ MIRROR_CANDIDATES = (
 
 def tf_files(bundle: Bundle) -> dict[str, str]:
     """The environment's root module: ``terraform/<file>.tf`` -> text."""
-    return {path: text for path, text in sorted(bundle.files.items()) if path.startswith(TF_DIR + "/") and path.endswith(".tf")}
+    return {
+        path: text
+        for path, text in sorted(bundle.files.items())
+        if path.startswith(TF_DIR + "/") and path.endswith(".tf")
+    }
 
 
 def find_mirror() -> Path | None:
@@ -84,7 +88,9 @@ def tool_env(config: Path | None) -> dict[str, str]:
     return env
 
 
-_BLOCK = re.compile(r'^(?P<indent> *)(?P<name>[A-Za-z_][\w-]*)(?P<labels>(?: +"[^"]*"| +[A-Za-z_][\w-]*)*) *\{ *(?:\} *)?$')
+_BLOCK = re.compile(
+    r'^(?P<indent> *)(?P<name>[A-Za-z_][\w-]*)(?P<labels>(?: +"[^"]*"| +[A-Za-z_][\w-]*)*) *\{ *(?:\} *)?$'
+)
 _ATTR = re.compile(r"^(?P<indent> *)(?P<name>[A-Za-z_][\w-]*) *=(?!=)")
 _LABEL = re.compile(r'"([^"]*)"|([A-Za-z_][\w-]*)')
 
