@@ -186,24 +186,37 @@ class ZoneValidator:
                         "dnssec-consistency",
                         f"key algorithm {found.group(1)} is not dns.dnssec.algorithm {dnssec['algorithm']}",
                     )
-        for path in bundle.matching("terraform/*.tf"):
-            tf = bundle.files[path]
-            if "aws_route53_zone" in tf and dnssec["enabled"] and "aws_route53_hosted_zone_dnssec" not in tf:
+        # The root module is one unit: a zone declared in one file may be signed in another.
+        module = {path: bundle.files[path] for path in bundle.matching("terraform/*.tf")}
+        declares_zone = [p for p, tf in module.items() if re.search(r'^resource "aws_route53_zone"', tf, re.M)]
+        signing = [p for p, tf in module.items() if re.search(r'^resource "aws_route53_hosted_zone_dnssec"', tf, re.M)]
+        status = {p: _signing_status(module[p]) for p in signing}
+        if declares_zone and dnssec["enabled"] and "SIGNING" not in status.values():
+            path = declares_zone[0]
+            yield Finding(
+                bundle.shown(path),
+                _line_of(module[path], r'^resource "aws_route53_zone"'),
+                NAME,
+                "dnssec-consistency",
+                "dns.dnssec.enabled is true but Route53 does not sign the zone (aws_route53_hosted_zone_dnssec)",
+            )
+        for path, value in status.items():
+            if value == "SIGNING" and not dnssec["enabled"]:
                 yield Finding(
                     bundle.shown(path),
-                    _line_of(tf, r"aws_route53_zone"),
-                    NAME,
-                    "dnssec-consistency",
-                    "dns.dnssec.enabled is true but this Route53 zone has no aws_route53_hosted_zone_dnssec",
-                )
-            if "aws_route53_hosted_zone_dnssec" in tf and not dnssec["enabled"]:
-                yield Finding(
-                    bundle.shown(path),
-                    _line_of(tf, r"aws_route53_hosted_zone_dnssec"),
+                    _line_of(module[path], r'^resource "aws_route53_hosted_zone_dnssec"'),
                     NAME,
                     "dnssec-consistency",
                     "Route53 signs the zone but dns.dnssec.enabled is false",
                 )
+
+
+def _signing_status(tf: str) -> str:
+    """signing_status of the aws_route53_hosted_zone_dnssec block (Terraform's default: SIGNING)."""
+    block = tf[tf.index('resource "aws_route53_hosted_zone_dnssec"') :]
+    block = block[: block.find("\n}") + 2]
+    found = re.search(r'^\s*signing_status\s*=\s*"(\w+)"', block, re.M)
+    return found.group(1) if found else "SIGNING"
 
 
 def _line_of(text: str, pattern: str) -> int:
