@@ -27,8 +27,15 @@ def scrape_jobs(config: Mapping[str, Any]) -> list[dict[str, Any]]:
     mns = config["kubernetes"]["monitoring_namespace"]
 
     def endpoints(name: str, exporter: str, namespace: str, port: str, honor: bool = False) -> dict[str, Any]:
-        return {"name": name, "exporter": exporter, "role": "endpoints", "namespace": namespace,
-                "keep": f"{name};{port}", "honor_labels": honor, "metrics_path": "/metrics"}
+        return {
+            "name": name,
+            "exporter": exporter,
+            "role": "endpoints",
+            "namespace": namespace,
+            "keep": f"{name};{port}",
+            "honor_labels": honor,
+            "metrics_path": "/metrics",
+        }
 
     jobs = [endpoints(service, "codepal-service", ns, "http") for service in config.get("services", {})]
     jobs += [
@@ -42,8 +49,17 @@ def scrape_jobs(config: Mapping[str, Any]) -> list[dict[str, Any]]:
         endpoints("cert-manager", "cert-manager", "cert-manager", "tcp-prometheus-servicemonitor", honor=True),
     ]
     for name, path in (("kubelet", "/metrics"), ("cadvisor", "/metrics/cadvisor")):
-        jobs.append({"name": name, "exporter": name, "role": "node", "metrics_path": path,
-                     "ca_file": f"{SA}/ca.crt", "credentials_file": f"{SA}/token", "honor_labels": False})
+        jobs.append(
+            {
+                "name": name,
+                "exporter": name,
+                "role": "node",
+                "metrics_path": path,
+                "ca_file": f"{SA}/ca.crt",
+                "credentials_file": f"{SA}/token",
+                "honor_labels": False,
+            }
+        )
     return jobs
 
 
@@ -90,8 +106,11 @@ def _alertmanager(config: Mapping[str, Any]) -> dict[str, Any]:
     pager = "pager" if am["paging"] else "chat"
     routes = [{"matchers": ['alertname="Watchdog"'], "receiver": "watchdog", "repeat_interval": repeat["watchdog"]}]
     routes += [
-        {"matchers": [f'severity="{severity}"'], "receiver": pager if severity == "critical" else "chat",
-         "repeat_interval": repeat[severity]}
+        {
+            "matchers": [f'severity="{severity}"'],
+            "receiver": pager if severity == "critical" else "chat",
+            "repeat_interval": repeat[severity],
+        }
         for severity in ("critical", "warning", "info")
     ]
     return {
@@ -107,7 +126,9 @@ def _alertmanager(config: Mapping[str, Any]) -> dict[str, Any]:
         "slack_url_file": f"{SECRETS}/slack-webhook-url",
         # Alertmanager's own Go templates, kept out of Jinja's hands as values.
         "slack_title": "[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}",
-        "slack_text": '{{ range .Alerts }}{{ .Annotations.description }} {{ .Annotations.runbook_url }}{{ "\\n" }}{{ end }}',
+        "slack_text": (
+            '{{ range .Alerts }}{{ .Annotations.description }} {{ .Annotations.runbook_url }}{{ "\\n" }}{{ end }}'
+        ),
     }
 
 
@@ -132,9 +153,15 @@ def build(env: Environment) -> Mapping[str, Any]:
             test["rule_files"].insert(0, recording_file)
         test["tests"].extend(_tests(alert, url))
         runbooks[alert.name] = {
-            "name": alert.name, "severity": alert.severity, "summary": alert.summary, "meaning": alert.meaning,
-            "expr": alert.expr, "for_duration": alert.for_duration, "group": alert.group,
-            "steps": [vars(step) for step in alert.steps], "exempt_silent_reason": alert.exempt_silent_reason,
+            "name": alert.name,
+            "severity": alert.severity,
+            "summary": alert.summary,
+            "meaning": alert.meaning,
+            "expr": alert.expr,
+            "for_duration": alert.for_duration,
+            "group": alert.group,
+            "steps": [vars(step) for step in alert.steps],
+            "exempt_silent_reason": alert.exempt_silent_reason,
         }
     obs = config["observability"]
     prometheus = {

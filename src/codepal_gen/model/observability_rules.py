@@ -86,7 +86,7 @@ class AlertSpec:
         return [name for _, name, _, _ in string.Formatter().parse(self.description) if name]
 
     def prometheus_description(self) -> str:
-        values = {name: VALUE_TEMPLATES.get(name, "{{ $labels.%s }}" % name) for name in self.fields()}
+        values = {name: VALUE_TEMPLATES.get(name, "{{ $labels." + name + " }}") for name in self.fields()}
         return self.description.format(**values)
 
     def expected_description(self) -> str:
@@ -125,7 +125,10 @@ def recording_rules(namespace: str, latency_le: str) -> list[Record]:
     for name, quantile in PERCENTILES:
         buckets = f"sum by (namespace, job, le) (rate(http_request_duration_seconds_bucket{{{app}}}[5m]))"
         records.append(
-            Record(f"namespace_job:http_request_duration_seconds:{name}_rate5m", f"histogram_quantile({quantile}, {buckets})")
+            Record(
+                f"namespace_job:http_request_duration_seconds:{name}_rate5m",
+                f"histogram_quantile({quantile}, {buckets})",
+            )
         )
     return records
 

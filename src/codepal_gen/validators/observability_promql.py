@@ -13,8 +13,22 @@ import re
 from dataclasses import dataclass
 
 KEYWORDS = frozenset(
-    {"and", "or", "unless", "by", "without", "on", "ignoring", "group_left", "group_right", "bool", "offset", "atan2",
-     "inf", "nan"}
+    {
+        "and",
+        "or",
+        "unless",
+        "by",
+        "without",
+        "on",
+        "ignoring",
+        "group_left",
+        "group_right",
+        "bool",
+        "offset",
+        "atan2",
+        "inf",
+        "nan",
+    }
 )
 LABEL_LISTS = frozenset({"by", "without", "on", "ignoring", "group_left", "group_right"})
 AGGREGATIONS = frozenset(

@@ -59,7 +59,7 @@ class _Files:
 
 def _dashboard_rule_files(bundles: Sequence[Bundle], tmp: Path, files: _Files) -> list[str]:
     """One temporary rule file per dashboard target, named back to the dashboard's expr line."""
-    paths = []
+    paths: list[str] = []
     for bundle in bundles:
         for rel in bundle.matching(DASHBOARDS):
             text = bundle.files[rel]
@@ -112,7 +112,9 @@ def _located(result: subprocess.CompletedProcess[str], files: _Files, check: str
     if not found:
         any_file = next(iter(files.known))
         detail = " ".join(result.stderr.split())[:500]
-        yield files.finding(any_file, 0, check, f"promtool failed: {detail}") or Finding("out", 0, "promtool", check, detail)
+        yield files.finding(any_file, 0, check, f"promtool failed: {detail}") or Finding(
+            "out", 0, "promtool", check, detail
+        )
 
 
 def sd_stripped(text: str) -> str:
@@ -181,8 +183,13 @@ class PromtoolConfig:
                 except OutputError:
                     continue
                 findings += [
-                    Finding(bundle.shown(CONFIG), line_of(bundle.files[CONFIG], "kubernetes_sd_configs"), self.name,
-                            "kubernetes-sd", problem)
+                    Finding(
+                        bundle.shown(CONFIG),
+                        line_of(bundle.files[CONFIG], "kubernetes_sd_configs"),
+                        self.name,
+                        "kubernetes-sd",
+                        problem,
+                    )
                     for problem in check_sd(data)
                 ]
             if args:
@@ -225,7 +232,11 @@ class PromtoolTests:
         if not args:
             return []
         result = subprocess.run(
-            [tool, "test", "rules", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False,
+            [tool, "test", "rules", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            check=False,
             timeout=300,
         )
         return [] if result.returncode == 0 else _test_findings(result.stdout, files)
@@ -244,13 +255,23 @@ def _test_findings(output: str, files: _Files) -> list[Finding]:
         text = bundle.files[rel]
         failures = re.split(r"^\s*name: ", body, flags=re.MULTILINE)
         if len(failures) == 1:
-            findings.append(files.finding(file, 0, "test-rules", " ".join(body.split())[:800]) or Finding("", 0, "", "", ""))
+            findings.append(
+                files.finding(file, 0, "test-rules", " ".join(body.split())[:800]) or Finding("", 0, "", "", "")
+            )
             continue
         for failure in failures[1:]:
             test_name = failure.split(",", 1)[0].strip()
             detail = " ".join(failure.split(",", 1)[1].split()) if "," in failure else ""
             line = line_of(text, f"name: {test_name}\n")
-            findings.append(Finding(bundle.shown(rel), line, "promtool", "test-rules", f"unit test {test_name!r} failed: {detail}"[:1500]))
+            findings.append(
+                Finding(
+                    bundle.shown(rel),
+                    line,
+                    "promtool",
+                    "test-rules",
+                    f"unit test {test_name!r} failed: {detail}"[:1500],
+                )
+            )
     return findings
 
 
