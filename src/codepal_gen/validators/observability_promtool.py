@@ -212,8 +212,9 @@ def _config_findings(tool: str, result: subprocess.CompletedProcess[str], files:
             numbered = re.match(r"^line (\d+): (.*)$", message)
             if numbered:
                 findings.append(files.finding(file, int(numbered[1]), "check-config", numbered[2]))
-            elif not message.endswith("yaml: unmarshal errors:"):
+            elif not message.endswith("yaml: unmarshal errors:") and message != "FAILED:":
                 text = re.sub(r"^FAILED: (parsing YAML file \S+: )?", "", message).replace(file, CONFIG)
+                text = text.replace(str(Path(file).parent) + "/", "prometheus/")
                 findings.append(files.finding(file, 0, "check-config", text))
     return sorted({f for f in findings if f})
 
@@ -254,10 +255,10 @@ def _test_findings(output: str, files: _Files) -> list[Finding]:
         bundle, rel, _ = files.known[file]
         text = bundle.files[rel]
         failures = re.split(r"^\s*name: ", body, flags=re.MULTILINE)
-        if len(failures) == 1:
-            findings.append(
-                files.finding(file, 0, "test-rules", " ".join(body.split())[:800]) or Finding("", 0, "", "", "")
-            )
+        if len(failures) == 1:  # the test file itself could not run (a rule file is broken...)
+            lines = dict.fromkeys(line.strip() for line in body.splitlines() if line.strip() not in {"", "FAILED:"})
+            message = "; ".join(lines).replace(str(bundle.directory) + "/", "")
+            findings.append(Finding(bundle.shown(rel), 0, "promtool", "test-rules", message[:800]))
             continue
         for failure in failures[1:]:
             test_name = failure.split(",", 1)[0].strip()
