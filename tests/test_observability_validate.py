@@ -54,9 +54,9 @@ def test_breakages_are_each_rejected_with_a_clear_message(run: Run, project: Pat
     expected = [
         f'{rules}:36: promtool: check-rules: group "codepal-availability", rule 4, "HighErrorRate": could not parse '
         "expression: 1:57: parse error: unexpected end of input",
-        'out/prod/prometheus/prometheus.yml: promtool: check-config: prometheus/rules/availability.yaml: 36:11: group '
-        '"codepal-availability", rule 4, "HighErrorRate": could not parse expression: 1:57: parse error: unexpected end '
-        "of input",
+        "out/prod/prometheus/prometheus.yml: promtool: check-config: prometheus/rules/availability.yaml: 36:11: group "
+        '"codepal-availability", rule 4, "HighErrorRate": could not parse expression: 1:57: parse error: '
+        "unexpected end of input",
         f"{rules}:14: prometheus-lint: missing-annotation: alert PostgresDown has no description annotation",
         f"{rules}:22: prometheus-lint: untested-alert: alert RedisDown has no promtool unit test that makes it fire "
         "(prometheus/tests/*.yaml)",
@@ -73,3 +73,21 @@ def test_breakages_are_each_rejected_with_a_clear_message(run: Run, project: Pat
         '36:11: group "codepal-availability", rule 4, "HighErrorRate": could not parse expression: 1:57: parse error: '
         "unexpected end of input" in lines
     ), "\n".join(lines)
+
+
+def test_a_unit_test_that_fails_is_named_at_its_line(run: Run, project: Path) -> None:
+    # The rule's description drifts from what its generated unit test expects.
+    _edit(
+        project / "templates/prometheus/rules/{obs_rule_group}.yaml.j2",
+        "description: {{ alert.description }}",
+        'description: {{ alert.description ~ (" Look now." if alert.name == "HighLatencyP95" else "") }}',
+    )
+    result = run("-C", project, "validate", "prod")
+    assert result.code == 1
+    failures = [line for line in result.out.splitlines() if ": promtool: test-rules: " in line]
+    assert len(failures) == 1, result.out
+    assert failures[0].startswith(
+        "out/prod/prometheus/tests/performance.yaml:29: promtool: test-rules: unit test 'HighLatencyP95 fires' failed: "
+        'alertname: HighLatencyP95, time: 20m, exp:[ 0: Labels:{alertname="HighLatencyP95", job="codepal-app", '
+    ), failures[0]
+    assert "of codepal-app in codepal-prod is 1.95s (threshold: 1s). Look now." in failures[0]

@@ -8,7 +8,7 @@ from typing import Any
 from . import Format, Raw, comment_header, ensure_newline
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
-_LANGUAGE = re.compile(r"^[a-z0-9_+-]*$")
+_LANGUAGE = re.compile(r"[a-z0-9_+-]*")
 
 
 def escape(value: Any) -> str:
@@ -18,7 +18,7 @@ def escape(value: Any) -> str:
 
 def codeblock(value: Any, language: str = "", indent: int = 0) -> Raw:
     """Filter ``codeblock``: a value verbatim in a fenced code block, the fence longer than any backtick run in it."""
-    if not _LANGUAGE.match(language) or not 0 <= indent <= 8:
+    if not _LANGUAGE.fullmatch(language) or not 0 <= indent <= 8:
         raise ValueError(f"bad code block language {language!r} or indent {indent}")
     text = str(value)
     runs = [len(run) for run in re.findall(r"`+", text)]
