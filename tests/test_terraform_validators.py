@@ -13,7 +13,7 @@ from codepal_gen.validators.terraform_cli import TerraformFmt, TerraformValidate
 from codepal_gen.validators.terraform_schema import TerraformSchema
 from codepal_gen.validators.terraform_support import cli_config, outline
 
-from .conftest import ROOT, Run
+from .conftest import ROOT
 
 ENVS = ("dev", "prod", "staging")
 
@@ -30,14 +30,6 @@ def bundle(root: Path, env: str, edits: Mapping[str, tuple[str, str]] | None = N
 
 def line_of(b: Bundle, path: str, text: str) -> int:
     return next(i for i, row in enumerate(b.files[path].splitlines(), start=1) if text in row)
-
-
-def test_validate_passes_on_every_environment(rendered_root: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The scratch copy has no .venv-tools of its own: use this checkout's.
-    monkeypatch.setenv("CODEPAL_TOOLS_BIN", str(ROOT / ".venv-tools" / "bin"))
-    result = run("-C", rendered_root, "validate")
-    assert result.code == 0, result.out + result.err
-    assert "all validators passed for dev, prod, staging" in result.out + result.err
 
 
 BROKEN = {

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from . import Format, OutputError, Raw
@@ -18,8 +19,15 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+def _plain(value: Any) -> Any:
+    """Frozen config (MappingProxyType) serialises like the dict it wraps."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"cannot write a {type(value).__name__} into JSON")
+
+
 def escape(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False, default=_plain)
 
 
 def parse(text: str) -> Any:

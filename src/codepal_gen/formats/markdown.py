@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import Format, comment_header, ensure_newline
+from . import Format, Raw, comment_header, ensure_newline
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_LANGUAGE = re.compile(r"[a-z0-9_+-]*")
 
 
 def escape(value: Any) -> str:
@@ -15,8 +16,20 @@ def escape(value: Any) -> str:
     return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
+def codeblock(value: Any, language: str = "", indent: int = 0) -> Raw:
+    """Filter ``codeblock``: a value verbatim in a fenced code block, the fence longer than any backtick run in it."""
+    if not _LANGUAGE.fullmatch(language) or not 0 <= indent <= 8:
+        raise ValueError(f"bad code block language {language!r} or indent {indent}")
+    text = str(value)
+    runs = [len(run) for run in re.findall(r"`+", text)]
+    fence = "`" * max(3, max(runs, default=0) + 1)
+    pad = " " * indent
+    body = "\n".join(pad + line if line else line for line in text.splitlines())
+    return Raw(f"{pad}{fence}{language}\n{body}\n{pad}{fence}")
+
+
 def normalize(text: str, header: str) -> str:
     return comment_header("<!--", ensure_newline(text), header, " -->")
 
 
-MARKDOWN_FORMAT = Format("markdown", escape, normalize)
+MARKDOWN_FORMAT = Format("markdown", escape, normalize, {"codeblock": codeblock})
