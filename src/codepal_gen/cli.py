@@ -50,7 +50,11 @@ def _format_option(func: F) -> F:
 
 def _out_option(func: F) -> F:
     return click.option(
-        "-o", "--out", type=click.Path(path_type=Path, file_okay=False), default=None, help="Output folder [default: out/]."
+        "-o",
+        "--out",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        help="Output folder [default: out/].",
     )(func)
 
 
@@ -141,7 +145,12 @@ def check(ctx: click.Context, envs: tuple[str, ...], out: Path | None, diff: boo
         click.echo(json.dumps(body, indent=2, sort_keys=True))
     else:
         for d in drifts:
-            for label, paths in (("missing", d.missing), ("modified", d.modified), ("stale", d.stale), ("extra", d.extra)):
+            for label, paths in (
+                ("missing", d.missing),
+                ("modified", d.modified),
+                ("stale", d.stale),
+                ("extra", d.extra),
+            ):
                 for path in paths:
                     _say(f"{label}: {shown[d.env]}/{path}", fg="red")
             for path in d.modified:
@@ -176,6 +185,7 @@ def validate(ctx: click.Context, envs: tuple[str, ...], out: Path | None, fmt: s
     names = engine.select(project, envs, False)
     result = engine.validate(project, names, _out(project, out))
     if fmt == "json":
+
         def row(f: Any) -> dict[str, Any]:
             return {"path": f.path, "line": f.line, "validator": f.validator, "check": f.check, "message": f.message}
 

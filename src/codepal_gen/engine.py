@@ -78,9 +78,7 @@ def render(project: Project, names: Sequence[str], out_dir: Path) -> RenderResul
     fingerprint = inputs_fingerprint(project)
     output.check_output_root(out_dir, names)
     trees = render_trees(project, names)
-    plans = [
-        output.plan(tree, fingerprint, out_dir / tree.env, project.relative(out_dir / tree.env)) for tree in trees
-    ]
+    plans = [output.plan(tree, fingerprint, out_dir / tree.env, project.relative(out_dir / tree.env)) for tree in trees]
     for plan in plans:
         output.execute(plan)
     return RenderResult(

@@ -137,7 +137,9 @@ class _Builder:
         try:
             return _scalar(node, tag)
         except ValueError:
-            raise _fail(self.path, node.start_mark, f"cannot read {node.value!r} as {tag.rsplit(':', 1)[-1]}", key_path) from None
+            raise _fail(
+                self.path, node.start_mark, f"cannot read {node.value!r} as {tag.rsplit(':', 1)[-1]}", key_path
+            ) from None
 
 
 def parse(text: str, path: str) -> Document:

@@ -164,7 +164,9 @@ def render_environment(
                 problems.append(Problem(Position(where), f"{out_path} is rendered twice"))
                 continue
             try:
-                text = compiled.render({**context, **bound, "rendered": MappingProxyType(files), "output_path": out_path})
+                text = compiled.render(
+                    {**context, **bound, "rendered": MappingProxyType(files), "output_path": out_path}
+                )
                 files[out_path] = template.fmt.normalize(text, header)
             except OutputError as exc:
                 detail = f" (rendered line {exc.line}: {_line(text, exc.line)!r})" if exc.line else ""

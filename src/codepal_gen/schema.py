@@ -97,7 +97,10 @@ FORMATS: Mapping[str, tuple[Any, str]] = {
     "cidr": (_cidr, "an IP network in CIDR notation, e.g. 10.0.0.0/16"),
     "ipv4": (_ipv4, "an IPv4 address"),
     "duration": (_duration, "a duration such as 30s, 5m, 1h30m, 30d"),
-    "k8s-quantity": (lambda v: not isinstance(v, str) or bool(_QUANTITY.match(v)), "a Kubernetes quantity, e.g. 250m, 1Gi"),
+    "k8s-quantity": (
+        lambda v: not isinstance(v, str) or bool(_QUANTITY.match(v)),
+        "a Kubernetes quantity, e.g. 250m, 1Gi",
+    ),
     "image-digest": (lambda v: not isinstance(v, str) or bool(_DIGEST.match(v)), "an image digest sha256:<64 hex>"),
     "git-sha": (lambda v: not isinstance(v, str) or bool(_GIT_SHA.match(v)), "a full 40-character commit SHA"),
     "date": (_date, "a date YYYY-MM-DD"),

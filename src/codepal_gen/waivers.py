@@ -49,7 +49,9 @@ def load_waivers(project: Project) -> list[Waiver]:
     for i, item in enumerate(data.get("waivers", [])):
         pos = doc.positions.get(("waivers", i), Position(doc.path))
         result.append(
-            Waiver(item["validator"], item["check"], item["path"], item["reason"], date.fromisoformat(item["expires"]), pos)
+            Waiver(
+                item["validator"], item["check"], item["path"], item["reason"], date.fromisoformat(item["expires"]), pos
+            )
         )
     return result
 

@@ -21,7 +21,7 @@ from . import Format, OutputError, Raw, comment_header, ensure_newline
 
 # Characters a YAML double-quoted scalar must not carry literally (YAML 1.2 §5.1
 # printable set, minus line-break characters that YAML 1.1 readers fold).
-_UNSAFE = re.compile("[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff\\ufeff\\ufffe\\uffff\"\\\\]")
+_UNSAFE = re.compile('[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff\\ufeff\\ufffe\\uffff"\\\\]')
 
 
 def _escape_char(match: re.Match[str]) -> str:
@@ -147,5 +147,9 @@ def normalize_roundtrip(text: str, header: str) -> str:
 
 YAML_FORMAT = Format("yaml", quote, normalize, {"toyaml": to_yaml, "comment": comment})
 GITHUB = Format(
-    "github-yaml", github_escape, normalize_roundtrip, {"toyaml": lambda v: Raw(github_escape(v)), "comment": comment}, github_expressions=True
+    "github-yaml",
+    github_escape,
+    normalize_roundtrip,
+    {"toyaml": lambda v: Raw(github_escape(v)), "comment": comment},
+    github_expressions=True,
 )

@@ -1,24 +1,191 @@
-"""Kubernetes values derived from config: per-service labels, selectors and images."""
+"""Kubernetes values derived from config: every workload, its sizes, wiring and policies.
+
+Context: ``k8s`` (namespaces, the stateful and monitoring workloads). Fan-outs
+(one output file per key): ``k8s_ns`` (every namespace), ``k8s_app_ns`` and
+``k8s_mon_ns`` (the one app / monitoring namespace), ``k8s_app`` (application
+services), and per-kind objects keyed ``<namespace>/<kind>-<name>``
+(``k8s_service``, ``k8s_serviceaccount``, ``k8s_externalsecret``,
+``k8s_networkpolicy``, ``k8s_poddisruptionbudget``, ``k8s_role``, ``k8s_rolebinding``,
+``k8s_certificate``), so every file name states its
+namespace, kind and name.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
-from ..config import Environment, freeze
+from ..config import Environment, freeze, thaw
+from ..errors import UserError
+from . import kubernetes_pods as pods
+from .kubernetes_network import namespace_defaults, policies
+from .kubernetes_stack import Stack, build_stack
+
+SECRETS_DIR = "/var/run/secrets/codepal"
+
+
+def _namespaces(config: Mapping[str, Any], env: str) -> dict[str, Any]:
+    k8s = config["kubernetes"]
+    version = "v" + k8s["version"]
+    pss = {f"pod-security.kubernetes.io/{mode}": "restricted" for mode in ("enforce", "audit", "warn")}
+    pss.update({f"pod-security.kubernetes.io/{mode}-version": version for mode in ("enforce", "audit", "warn")})
+    result = {}
+    for name, component in ((k8s["namespace"], "application"), (k8s["monitoring_namespace"], "monitoring")):
+        result[name] = {
+            "name": name,
+            "labels": {
+                **pss,
+                "app.kubernetes.io/part-of": pods.PART_OF,
+                "app.kubernetes.io/managed-by": pods.MANAGED_BY,
+                "app.kubernetes.io/component": component,
+                "app.kubernetes.io/environment": env,
+            },
+        }
+    return result
+
+
+def _check_dependencies(services: Mapping[str, Any], known: set[str]) -> None:
+    bad = [
+        f"services.{name}.depends_on: unknown dependency {dep!r} (known: {', '.join(sorted(known))})"
+        for name, service in services.items()
+        for dep in service["depends_on"]
+        if dep not in known or dep == name
+    ]
+    if bad:
+        raise UserError("; ".join(bad))
+
+
+def _apps(env: Environment, stack: Stack) -> dict[str, Any]:
+    config, scale, name_env = env.config, float(env.config["scale"]), env.name
+    k8s = config["kubernetes"]
+    ns = k8s["namespace"]
+    apps = {}
+    for name, svc in config.get("services", {}).items():
+        probes = svc["probes"]
+        volumes, mounts = pods.writable(svc["writable_paths"])
+        if svc["secrets"]:
+            volumes.append({"name": "secrets", "secret": {"secretName": f"{name}-secrets", "defaultMode": 0o440}})
+            mounts.append({"name": "secrets", "mountPath": SECRETS_DIR, "readOnly": True})
+        readiness = pods.http_probe(probes["readiness_path"], "http", period=10, failures=3)
+        env_vars = {
+            **{f"{dep.upper().replace('-', '_')}_URL": stack.urls[dep] for dep in svc["depends_on"]},
+            "SECRETS_DIR": SECRETS_DIR,
+            **svc["env"],
+        }
+        min_replicas = pods.replicas(svc["replicas"]["min"], scale)
+        apps[name] = {
+            "name": name,
+            "labels": pods.labels(name, name_env, "application"),
+            "selector": pods.selector(name, name_env),
+            "image": pods.image(svc["image"]),
+            "port": svc["port"],
+            "min_replicas": min_replicas,
+            "max_replicas": max(min_replicas, pods.replicas(svc["replicas"]["max"], scale)),
+            "cpu_percent": svc["autoscaling"]["cpu_percent"],
+            "memory_percent": svc["autoscaling"]["memory_percent"],
+            "resources": pods.resources(svc["resources"], scale),
+            "readiness": readiness,
+            "liveness": pods.http_probe(probes["liveness_path"], "http", period=20, failures=3, timeout=5),
+            "startup": pods.startup(readiness, probes["startup_seconds"]) if probes["startup_seconds"] else None,
+            "volumes": volumes,
+            "mounts": mounts,
+            "api_access": svc["api_access"],
+            "env": dict(sorted(env_vars.items())),
+            "config_files": {"configmap": f"kubernetes/{ns}/configmap-{name}.yaml"},
+            "spread": pods.spread(pods.selector(name, name_env)),
+        }
+    return apps
+
+
+def _app_objects(env: Environment, apps: Mapping[str, Any], stack: Stack) -> None:
+    """Service, ServiceAccount, PDB, ExternalSecret and callers/callees of each app."""
+    config = env.config
+    ns = config["kubernetes"]["namespace"]
+    prefix = f"{config['project']['name']}/{env.name}"
+    for name, app in apps.items():
+        svc = config["services"][name]
+        key = f"{ns}/%s-{name}"
+        stack.services[key % "service"] = {
+            "name": name,
+            "namespace": ns,
+            "labels": app["labels"],
+            "selector": app["selector"],
+            "headless": False,
+            "ports": [{"name": "http", "port": app["port"], "targetPort": "http", "protocol": "TCP"}],
+        }
+        stack.accounts[key % "serviceaccount"] = {
+            "name": name,
+            "namespace": ns,
+            "labels": app["labels"],
+            "automount": svc["api_access"],
+            "annotations": {},
+        }
+        stack.budgets[key % "poddisruptionbudget"] = {
+            "name": name,
+            "namespace": ns,
+            "labels": app["labels"],
+            "selector": app["selector"],
+            "budget": pods.budget(app["min_replicas"]),
+        }
+        if svc["secrets"]:
+            stack.secret(f"{name}-secrets", ns, app["labels"], f"{prefix}/{name}", {k: k for k in svc["secrets"]})
+        stack.peer(name, ns, app["selector"], app["labels"])
+        stack.scrape(name, [app["port"]])
+        for dep in svc["depends_on"]:
+            stack.call(name, dep, [stack.ports[dep]])
+        if svc["external_egress"]:
+            stack.call_internet(name)
+        if svc["api_access"]:
+            stack.call_api(name)
 
 
 def build(env: Environment) -> Mapping[str, Any]:
     config = env.config
-    services = {}
-    for name, service in config.get("services", {}).items():
-        selector = {"app.kubernetes.io/name": name, "app.kubernetes.io/instance": f"{name}-{env.name}"}
-        labels = {**selector, "app.kubernetes.io/part-of": config["project"]["name"]}
-        services[name] = {
-            "name": name,
-            "labels": labels,
-            "selector": selector,
-            "image": f"{service['image']['repository']}@{service['image']['digest']}",
-            "port": service["port"],
-        }
-    return {"fanout": {"service": freeze(services)}}
+    k8s = config["kubernetes"]
+    services = config.get("services", {})
+    stack = build_stack(env)
+    for name, svc in services.items():
+        stack.urls[name] = f"http://{name}.{k8s['namespace']}.svc.cluster.local:{svc['port']}"
+        stack.ports[name] = svc["port"]
+    _check_dependencies(services, set(services) | {"postgres", "redis"})
+    apps = _apps(env, stack)
+    _app_objects(env, apps, stack)
+    ingress = k8s["ingress"]
+    for host_key, target in ingress["routes"].items():
+        if target not in services:
+            raise UserError(f"kubernetes.ingress.routes.{host_key}: {target!r} is not a service")
+        stack.call("ingress-controller", target, (services[target]["port"],))
+    netpols: dict[str, Any] = {}
+    for ns in (k8s["namespace"], k8s["monitoring_namespace"]):
+        netpols.update(namespace_defaults(ns, {"app.kubernetes.io/part-of": pods.PART_OF}))
+    netpols.update(policies(stack.peers, stack.edges(), stack.peer_labels))
+    namespaces = _namespaces(config, env.name)
+    context = {
+        "namespace": k8s["namespace"],
+        "monitoring_namespace": k8s["monitoring_namespace"],
+        "pod_security": pods.pod_security(k8s["run_as_user"], k8s["run_as_group"]),
+        "container_security": pods.container_security(k8s["run_as_user"], k8s["run_as_group"]),
+        "grafana_datasources": json.dumps(stack.datasources, indent=2, sort_keys=True) + "\n",
+        "grafana_providers": json.dumps(stack.providers, indent=2, sort_keys=True) + "\n",
+        **stack.context,
+    }
+    fanout = {
+        "k8s_ns": namespaces,
+        "k8s_app_ns": {k8s["namespace"]: namespaces[k8s["namespace"]]},
+        "k8s_mon_ns": {k8s["monitoring_namespace"]: namespaces[k8s["monitoring_namespace"]]},
+        "k8s_app": apps,
+        "k8s_service": stack.services,
+        "k8s_serviceaccount": stack.accounts,
+        "k8s_externalsecret": stack.secrets,
+        "k8s_networkpolicy": netpols,
+        "k8s_poddisruptionbudget": stack.budgets,
+        "k8s_role": {f"{r['namespace']}/role-{r['name']}": r for r in stack.roles.values()},
+        "k8s_rolebinding": {f"{r['namespace']}/rolebinding-{r['name']}": r for r in stack.roles.values()},
+        "k8s_certificate": stack.certificates,
+        "k8s_clusterissuer": stack.issuers,
+        "k8s_ingress": stack.ingresses,
+        "k8s_clustersecretstore": {stack.context["store"]["name"]: stack.context["store"]},
+        "k8s_ingress_ns": {stack.context["ingress_controller"]["namespace"]: stack.context["ingress_controller"]},
+    }
+    return {"k8s": freeze(thaw(context)), "fanout": {name: freeze(thaw(items)) for name, items in fanout.items()}}
