@@ -43,14 +43,27 @@ class CheckovValidator:
             for bundle in selected:
                 shutil.copytree(bundle.directory / "kubernetes", root / bundle.env)
             proc = subprocess.run(
-                [tool, "--framework", "kubernetes", "--skip-download", "--quiet", "--compact", "-o", "json", "-d", str(root)],
+                [
+                    tool,
+                    "--framework",
+                    "kubernetes",
+                    "--skip-download",
+                    "--quiet",
+                    "--compact",
+                    "-o",
+                    "json",
+                    "-d",
+                    str(root),
+                ],
                 capture_output=True,
                 text=True,
                 env={**os.environ, **OFFLINE},
                 check=False,
             )
         if proc.returncode not in (0, 1):
-            return [Finding(selected[0].shown_root, 0, self.name, "error", proc.stderr.strip()[-500:] or "checkov failed")]
+            return [
+                Finding(selected[0].shown_root, 0, self.name, "error", proc.stderr.strip()[-500:] or "checkov failed")
+            ]
         try:
             data = json.loads(proc.stdout)
         except json.JSONDecodeError:
@@ -60,8 +73,8 @@ class CheckovValidator:
         for report in _reports(data):
             for failed in report.get("results", {}).get("failed_checks", []):
                 env, _, rel = str(failed["file_path"]).lstrip("/").partition("/")
-                bundle = by_env.get(env)
-                shown = bundle.shown(f"kubernetes/{rel}") if bundle else str(failed["file_path"])
+                owner = by_env.get(env)
+                shown = owner.shown(f"kubernetes/{rel}") if owner else str(failed["file_path"])
                 line = (failed.get("file_line_range") or [0])[0]
                 message = f"{failed['check_name']} ({failed.get('resource', '')})"
                 findings.append(Finding(shown, line, self.name, str(failed["check_id"]), message))

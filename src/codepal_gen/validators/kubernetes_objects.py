@@ -104,7 +104,9 @@ POD_SPEC_PATHS: dict[str, Path] = {
 
 def get(data: Any, path: Path) -> Any:
     for key in path:
-        if isinstance(data, Mapping) and key in data:
+        if isinstance(data, Mapping):
+            if key not in data:
+                return None
             data = data[key]
         elif isinstance(data, list) and isinstance(key, int) and 0 <= key < len(data):
             data = data[key]

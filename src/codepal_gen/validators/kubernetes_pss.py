@@ -17,7 +17,21 @@ from .kubernetes_objects import K8sObject, Path, all_objects, containers, dotted
 
 NAME = "pss"
 BASELINE_CAPABILITIES = frozenset(
-    "AUDIT_WRITE CHOWN DAC_OVERRIDE FOWNER FSETID KILL MKNOD NET_BIND_SERVICE SETFCAP SETGID SETPCAP SETUID SYS_CHROOT".split()
+    {
+        "AUDIT_WRITE",
+        "CHOWN",
+        "DAC_OVERRIDE",
+        "FOWNER",
+        "FSETID",
+        "KILL",
+        "MKNOD",
+        "NET_BIND_SERVICE",
+        "SETFCAP",
+        "SETGID",
+        "SETPCAP",
+        "SETUID",
+        "SYS_CHROOT",
+    }
 )
 SAFE_SYSCTLS = frozenset(
     {
@@ -76,13 +90,17 @@ class Pod:
         for index, sysctl in enumerate(sc.get("sysctls") or []):
             if sysctl.get("name") not in SAFE_SYSCTLS:
                 self.fail("sysctls", (*psc, "sysctls", index, "name"), f"sysctl {sysctl.get('name')!r} is not safe")
-        for key in (self.metadata.get("annotations") or {}):
+        for key in self.metadata.get("annotations") or {}:
             value = self.metadata["annotations"][key]
-            if key.startswith(APPARMOR_ANNOTATION) and not (value == "runtime/default" or value.startswith("localhost/")):
+            if key.startswith(APPARMOR_ANNOTATION) and not (
+                value == "runtime/default" or value.startswith("localhost/")
+            ):
                 self.fail("apparmor", ("metadata", "annotations", key), f"AppArmor profile {value!r} is not allowed")
         seccomp = get(sc, ("seccompProfile", "type"))
         if seccomp is not None and seccomp not in ("RuntimeDefault", "Localhost"):
-            self.fail("seccomp", (*psc, "seccompProfile", "type"), f"must be RuntimeDefault or Localhost, not {seccomp!r}")
+            self.fail(
+                "seccomp", (*psc, "seccompProfile", "type"), f"must be RuntimeDefault or Localhost, not {seccomp!r}"
+            )
         if sc.get("runAsNonRoot") is False:
             self.fail("run-as-non-root", (*psc, "runAsNonRoot"), "must not be false")
         if sc.get("runAsUser") == 0:
@@ -91,7 +109,9 @@ class Pod:
     def apparmor(self, sc: Mapping[str, Any], at: Path) -> None:
         kind = get(sc, ("appArmorProfile", "type"))
         if kind is not None and kind not in ("RuntimeDefault", "Localhost"):
-            self.fail("apparmor", (*at, "appArmorProfile", "type"), f"must be RuntimeDefault or Localhost, not {kind!r}")
+            self.fail(
+                "apparmor", (*at, "appArmorProfile", "type"), f"must be RuntimeDefault or Localhost, not {kind!r}"
+            )
 
     def selinux(self, sc: Mapping[str, Any], at: Path) -> None:
         options = sc.get("seLinuxOptions") or {}
@@ -117,29 +137,37 @@ class Pod:
             self.fail("proc-mount", (*at, "procMount"), "must be unset or Default")
         if sc.get("allowPrivilegeEscalation") is not False:
             self.fail("privilege-escalation", (*at, "allowPrivilegeEscalation"), "must be false")
-        if sc.get("runAsNonRoot") is False or (sc.get("runAsNonRoot") is None and self.pod_sc.get("runAsNonRoot") is not True):
+        if sc.get("runAsNonRoot") is False or (
+            sc.get("runAsNonRoot") is None and self.pod_sc.get("runAsNonRoot") is not True
+        ):
             self.fail("run-as-non-root", (*at, "runAsNonRoot"), "must be true (here or in the pod securityContext)")
         if sc.get("runAsUser") == 0:
             self.fail("run-as-non-root-user", (*at, "runAsUser"), "must not be 0")
         seccomp = get(sc, ("seccompProfile", "type"))
         if seccomp is None and get(self.pod_sc, ("seccompProfile", "type")) is None:
-            self.fail("seccomp", (*at, "seccompProfile", "type"), "must be RuntimeDefault or Localhost (here or in the pod)")
+            self.fail(
+                "seccomp", (*at, "seccompProfile", "type"), "must be RuntimeDefault or Localhost (here or in the pod)"
+            )
         elif seccomp is not None and seccomp not in ("RuntimeDefault", "Localhost"):
-            self.fail("seccomp", (*at, "seccompProfile", "type"), f"must be RuntimeDefault or Localhost, not {seccomp!r}")
+            self.fail(
+                "seccomp", (*at, "seccompProfile", "type"), f"must be RuntimeDefault or Localhost, not {seccomp!r}"
+            )
         caps = sc.get("capabilities") or {}
         if "ALL" not in (caps.get("drop") or []):
             self.fail("capabilities", (*at, "capabilities", "drop"), "must drop ALL")
         for index, cap in enumerate(caps.get("add") or []):
             if cap != "NET_BIND_SERVICE":
                 check = "capabilities" if cap in BASELINE_CAPABILITIES else "capabilities-baseline"
-                self.fail(check, (*at, "capabilities", "add", index), f"adding {cap!r} is not allowed (only NET_BIND_SERVICE)")
+                self.fail(
+                    check, (*at, "capabilities", "add", index), f"adding {cap!r} is not allowed (only NET_BIND_SERVICE)"
+                )
 
 
 def check_object(obj: K8sObject) -> Iterator[tuple[str, Path, str]]:
     found = pod_spec(obj)
     if found is not None:
         path, spec = found
-        meta_path = path[:-1] + ("metadata",)
+        meta_path = (*path[:-1], "metadata")
         metadata = get(obj.data, meta_path) if obj.kind != "Pod" else obj.data.get("metadata")
         pod = Pod(path, spec, metadata or {})
         for check, where, message in pod.run():

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,7 @@ def _schema_version(wanted: str) -> str:
     return str(versions[-1])
 
 
-@lru_cache(maxsize=None)
+@cache
 def _builtin(version: str, api_version: str, kind: str) -> jsonschema.protocols.Validator | None:
     import kubernetes_validate.utils as kv
 
@@ -69,7 +69,7 @@ def _strict(schema: Any) -> Any:
     return schema
 
 
-@lru_cache(maxsize=None)
+@cache
 def _custom(root: Path, api_version: str, kind: str) -> jsonschema.protocols.Validator | None:
     if "/" not in api_version:
         return None
