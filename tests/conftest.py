@@ -8,8 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from codepal_gen.cli import main
+
+# No test depends on the machine's speed: hypothesis must not time examples.
+settings.register_profile("codepal", deadline=None, print_blob=True)
+settings.load_profile("codepal")
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("environments", "templates", "schemas", "waivers.yaml", "pyproject.toml")

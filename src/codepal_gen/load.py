@@ -119,10 +119,13 @@ class _Builder:
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 key_tag = str(getattr(key_node.tag, "value", key_node.tag))
-                if not isinstance(key_node, ScalarNode) or key_tag in {f"{_CORE}null"}:
-                    raise _fail(self.path, key_node.start_mark, "mapping keys must be strings", key_path)
                 if key_tag == f"{_CORE}merge":
                     raise _fail(self.path, key_node.start_mark, "merge keys (<<) are not supported", key_path)
+                if not isinstance(key_node, ScalarNode) or key_tag != f"{_CORE}str":
+                    shown = key_node.value if isinstance(key_node, ScalarNode) else "a collection"
+                    raise _fail(
+                        self.path, key_node.start_mark, f"mapping keys must be strings, got {shown!r}", key_path
+                    )
                 key = str(key_node.value)
                 if key in result:
                     raise _fail(self.path, key_node.start_mark, f"duplicate key {key!r}", key_path)
@@ -149,7 +152,7 @@ def parse(text: str, path: str) -> Document:
         root = yaml.compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        reason = exc.problem or exc.context or "invalid YAML"
+        reason = ", ".join(part for part in (exc.context, exc.problem) if part) or "syntax error"
         if mark is None:
             raise UserError([Problem(Position(path), f"invalid YAML: {reason}")]) from None
         raise _fail(path, mark, f"invalid YAML: {reason}") from None

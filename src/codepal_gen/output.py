@@ -21,9 +21,12 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import Position, Problem, UserError
-from .render import Rendered
+
+if TYPE_CHECKING:  # rendering needs Jinja; checking a current tree must not import it
+    from .render import Rendered
 
 MANIFEST = ".codepal-gen.json"
 GENERATOR = "codepal-gen"

@@ -173,7 +173,7 @@ def render_environment(
                 problems.append(Problem(Position(where), f"{out_path}: {exc.message}{detail}"))
             except UserError:
                 raise
-            except Exception as exc:  # a template failed: report the template line, not a traceback
+            except Exception as exc:  # noqa: BLE001 - a template failed: report the template line, not a traceback
                 frame = _template_frame(exc)
                 line = frame[1] if frame else 0
                 message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)

@@ -174,6 +174,7 @@ def _expected(error: ValidationError) -> Iterator[tuple[KeyPath, str]]:
     kind = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
     value = error.instance
+    wanted: Any = error.validator_value
     if kind == "type":
         wanted = error.validator_value
         names = " or ".join(wanted) if isinstance(wanted, list) else str(wanted)
@@ -185,11 +186,11 @@ def _expected(error: ValidationError) -> Iterator[tuple[KeyPath, str]]:
             hint = f"; expected one of: {', '.join(allowed)}" if allowed else ""
             yield (key,), f"unknown key {key!r}{hint}"
     elif kind == "required" and isinstance(value, dict):
-        for key in error.validator_value:
+        for key in wanted:
             if key not in value:
                 yield (), f"missing required key {key!r}"
     elif kind == "enum":
-        yield (), f"expected one of {', '.join(_shown(v) for v in error.validator_value)}, got {_shown(value)}"
+        yield (), f"expected one of {', '.join(_shown(v) for v in wanted)}, got {_shown(value)}"
     elif kind == "const":
         yield (), f"expected {_shown(error.validator_value)}, got {_shown(value)}"
     elif kind == "format":
@@ -232,7 +233,8 @@ def locate(positions: Mapping[KeyPath, Position], path: KeyPath, fallback: str) 
 def check(doc: Document, schemas: Schemas, name: str = ROOT_SCHEMA) -> tuple[Any, list[Problem]]:
     """Defaults filled in, and every problem of ``doc`` against schema ``name``."""
     validator = schemas.validator(name)
-    data = apply_defaults(doc.data, validator.schema, schemas.registry.resolver(schemas.uri(name)))
+    root: Any = validator.schema
+    data = apply_defaults(doc.data, root, schemas.registry.resolver(schemas.uri(name)))
     problems = []
     for error in validator.iter_errors(data):
         base: KeyPath = tuple(error.absolute_path)

@@ -17,7 +17,9 @@ _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 def string(value: str) -> str:
     body = json.dumps(value, ensure_ascii=False)[1:-1]
-    return '"' + body.replace("${", "$${").replace("%{", "%%{") + '"'
+    # "$${" is HCL's escape for a literal "${". For "%{" HCL has "%%{", which
+    # python-hcl2 cannot read; "%\u007b" means the same to Terraform and to it.
+    return '"' + body.replace("${", "$${").replace("%{", "%\\u007b") + '"'
 
 
 def escape(value: Any) -> str:
