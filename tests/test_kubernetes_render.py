@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from codepal_gen.formats import yaml
-from conftest import Run
+
+from .conftest import Run
 
 K8S = "out/{env}/kubernetes"
 

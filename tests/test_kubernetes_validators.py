@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from codepal_gen.cli import main
-from conftest import ROOT, Run, copy_project
+
+from .conftest import ROOT, Run, copy_project
 
 TOOLS = str(ROOT / ".venv-tools" / "bin")
 APP = "out/prod/kubernetes/codepal-prod"
