@@ -171,3 +171,27 @@ def test_an_unknown_dependency_is_an_input_error(project: Path, run: Run) -> Non
     result = run("-C", project, "render", "dev")
     assert result.code == 2
     assert "services.ai-service.depends_on: unknown dependency 'postgress'" in result.err
+
+
+def test_node_exporter_runs_alone_in_a_privileged_namespace(rendered_root: Path) -> None:
+    labels = load(rendered_root, "prod", "cluster/namespace-codepal-prod-node-exporter.yaml")["metadata"]["labels"]
+    assert labels["pod-security.kubernetes.io/enforce"] == "privileged"
+    assert (labels["pod-security.kubernetes.io/audit"], labels["pod-security.kubernetes.io/warn"]) == (
+        "restricted",
+    ) * 2
+    app = load(rendered_root, "prod", "cluster/namespace-codepal-prod.yaml")["metadata"]["labels"]
+    assert (app["pod-security.kubernetes.io/enforce"], app["pod-security.kubernetes.io/enforce-version"]) == (
+        "restricted",
+        "v1.31",
+    )
+    folder = rendered_root / "out/prod/kubernetes/codepal-prod-node-exporter"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "daemonset-node-exporter.yaml",
+        "networkpolicy-allow-dns.yaml",
+        "networkpolicy-default-deny.yaml",
+        "networkpolicy-node-exporter.yaml",
+        "role-prometheus.yaml",
+        "rolebinding-prometheus.yaml",
+        "service-node-exporter.yaml",
+        "serviceaccount-node-exporter.yaml",
+    ]

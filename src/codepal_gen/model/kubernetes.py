@@ -31,11 +31,17 @@ def _namespaces(config: Mapping[str, Any], env: str) -> dict[str, Any]:
     pss = {f"pod-security.kubernetes.io/{mode}": "restricted" for mode in ("enforce", "audit", "warn")}
     pss.update({f"pod-security.kubernetes.io/{mode}-version": version for mode in ("enforce", "audit", "warn")})
     result = {}
-    for name, component in ((k8s["namespace"], "application"), (k8s["monitoring_namespace"], "monitoring")):
+    node_ns = k8s["monitoring"]["node_exporter"]["namespace"]
+    for name, component in (
+        (k8s["namespace"], "application"),
+        (k8s["monitoring_namespace"], "monitoring"),
+        (node_ns, "node-monitoring"),
+    ):
+        profile = {**pss, "pod-security.kubernetes.io/enforce": "privileged"} if name == node_ns else pss
         result[name] = {
             "name": name,
             "labels": {
-                **pss,
+                **profile,
                 "app.kubernetes.io/part-of": pods.PART_OF,
                 "app.kubernetes.io/managed-by": pods.MANAGED_BY,
                 "app.kubernetes.io/component": component,
@@ -157,7 +163,7 @@ def build(env: Environment) -> Mapping[str, Any]:
             raise UserError(f"kubernetes.ingress.routes.{host_key}: {target!r} is not a service")
         stack.call("ingress-controller", target, (services[target]["port"],))
     netpols: dict[str, Any] = {}
-    for ns in (k8s["namespace"], k8s["monitoring_namespace"]):
+    for ns in (k8s["namespace"], k8s["monitoring_namespace"], k8s["monitoring"]["node_exporter"]["namespace"]):
         netpols.update(namespace_defaults(ns, {"app.kubernetes.io/part-of": pods.PART_OF}))
     netpols.update(policies(stack.peers, stack.edges(), stack.peer_labels))
     namespaces = _namespaces(config, env.name)
@@ -174,6 +180,7 @@ def build(env: Environment) -> Mapping[str, Any]:
         "k8s_ns": namespaces,
         "k8s_app_ns": {k8s["namespace"]: namespaces[k8s["namespace"]]},
         "k8s_mon_ns": {k8s["monitoring_namespace"]: namespaces[k8s["monitoring_namespace"]]},
+        "k8s_node_ns": {stack.context["node_exporter"]["namespace"]: stack.context["node_exporter"]},
         "k8s_app": apps,
         "k8s_service": stack.services,
         "k8s_serviceaccount": stack.accounts,

@@ -231,15 +231,18 @@ def _monitoring(env: Environment, stack: Stack, prefix: str) -> None:
         {"apiGroups": ["policy"], "resources": ["poddisruptionbudgets"], "verbs": ["list", "watch"]},
         {"apiGroups": ["networking.k8s.io"], "resources": ["ingresses", "networkpolicies"], "verbs": ["list", "watch"]},
     ]
-    for target_ns in (app_ns, ns):
-        for name, rules in (("prometheus", discovery), ("kube-state-metrics", kube_state)):
-            stack.roles[f"{target_ns}/{name}"] = {
-                "name": name,
-                "namespace": target_ns,
-                "labels": pods.labels(name, env.name, "monitoring"),
-                "rules": rules,
-                "subjects": [{"kind": "ServiceAccount", "name": name, "namespace": ns}],
-            }
+    node_ns = mon["node_exporter"]["namespace"]
+    grants = [
+        (t, n, r) for t in (app_ns, ns) for n, r in (("prometheus", discovery), ("kube-state-metrics", kube_state))
+    ]
+    for target_ns, name, rules in [*grants, (node_ns, "prometheus", discovery)]:
+        stack.roles[f"{target_ns}/{name}"] = {
+            "name": name,
+            "namespace": target_ns,
+            "labels": pods.labels(name, env.name, "monitoring"),
+            "rules": rules,
+            "subjects": [{"kind": "ServiceAccount", "name": name, "namespace": ns}],
+        }
     stack.scrape("prometheus", (9090,))
     stack.call("prometheus", "cert-manager", (9402,))
     stack.call_api("prometheus")
@@ -322,7 +325,33 @@ def _monitoring(env: Environment, stack: Stack, prefix: str) -> None:
     stack.account("kube-state-metrics", ns, ksm["labels"], automount=True)
     stack.scrape("kube-state-metrics", (8080, 8081))
     stack.call_api("kube-state-metrics")
+    _node_exporter(env, stack, node_ns)
     stack.context.update(prometheus=prom, alertmanager=alertmanager, grafana=grafana, ksm=ksm)
+
+
+def _node_exporter(env: Environment, stack: Stack, ns: str) -> None:
+    """node-exporter reads the host (network and PID namespaces, /proc, /sys, /): it cannot
+    meet ``restricted``, so it runs alone in a namespace that enforces ``privileged``."""
+    spec = env.config["kubernetes"]["monitoring"]["node_exporter"]
+    exporter = _workload(stack, "node-exporter", ns, "monitoring")
+    exporter.update(
+        namespace=ns,
+        image=pods.image(spec["image"]),
+        resources=pods.resources(spec["resources"], float(env.config["scale"])),
+        args=[
+            "--path.procfs=/host/proc",
+            "--path.sysfs=/host/sys",
+            "--path.rootfs=/host/root",
+            "--web.listen-address=:9100",
+            "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run|var/lib/(docker|containerd|kubelet)/.+)($|/)",
+        ],
+    )
+    stack.service("node-exporter", ns, exporter["labels"], {"metrics": 9100})
+    stack.account("node-exporter", ns, exporter["labels"], automount=False)
+    stack.scrape("node-exporter", (9100,))
+    # On the host network a pod selector does not match: Prometheus reaches the node addresses.
+    stack.call("prometheus", "nodes", (9100,))
+    stack.context["node_exporter"] = exporter
 
 
 def _tls(env: Environment, stack: Stack) -> None:
@@ -408,6 +437,7 @@ def build_stack(env: Environment) -> Stack:
     stack.external = {
         "internet": Peer("internet", cidrs=("0.0.0.0/0",), excepts=tuple(private)),
         "api-server": Peer("api-server", cidrs=tuple(k8s["api_server_cidrs"])),
+        "nodes": Peer("nodes", cidrs=tuple(k8s["node_cidrs"])),
         "cert-manager": CERT_MANAGER,
         "ingress-controller": Peer("ingress-controller", k8s["ingress"]["controller_namespace"]),
     }
