@@ -38,7 +38,7 @@ def deployment(pod: dict[str, Any], annotations: dict[str, str] | None = None) -
         "spec": {"template": {"metadata": {"annotations": annotations or {}}, "spec": pod}},
     }
     bundle = Bundle("prod", {}, Path("."), {}, "out/prod", Path("."))
-    return K8sObject(bundle, "kubernetes/ns/deployment-x.yaml", data, None)
+    return K8sObject(bundle, "kubernetes/ns/deployment-x.yaml", data)
 
 
 def findings(obj: K8sObject) -> list[tuple[str, str]]:

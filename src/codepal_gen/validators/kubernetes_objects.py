@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import YAMLError
 
+from ..formats import OutputError, yaml
 from . import Bundle
 
 Path = tuple[str | int, ...]
@@ -18,12 +19,16 @@ Path = tuple[str | int, ...]
 
 @dataclass(frozen=True)
 class K8sObject:
-    """One manifest: its file, its data (plain dicts and lists) and its line map."""
+    """One manifest: its file, its data (plain dicts and lists), and line numbers on demand."""
 
     bundle: Bundle
     path: str
     data: Mapping[str, Any]
-    tree: Any
+
+    @cached_property
+    def tree(self) -> Any:
+        """The round-trip parse that knows lines: slow, so only done for files with findings."""
+        return YAML(typ="rt").load(self.bundle.files[self.path])
 
     @property
     def kind(self) -> str:
@@ -63,27 +68,18 @@ def dotted(path: Sequence[str | int]) -> str:
     return out
 
 
-def _plain(node: Any) -> Any:
-    if isinstance(node, Mapping):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
-
-
 def objects(bundle: Bundle) -> Iterator[K8sObject | tuple[str, str]]:
     """Every ``kubernetes/`` file as an object, or (path, error) when it does not parse."""
-    yaml = YAML(typ="rt")
     for path in bundle.matching("kubernetes/*.yaml"):
         try:
-            tree = yaml.load(bundle.files[path])
-        except YAMLError as exc:
-            yield path, str(exc)
+            data = yaml.load_data(bundle.files[path])
+        except OutputError as exc:
+            yield path, exc.message
             continue
-        if not isinstance(tree, CommentedMap):
+        if not isinstance(data, Mapping):
             yield path, "not a mapping"
             continue
-        yield K8sObject(bundle, path, _plain(tree), tree)
+        yield K8sObject(bundle, path, data)
 
 
 def all_objects(bundles: Sequence[Bundle]) -> list[K8sObject]:
