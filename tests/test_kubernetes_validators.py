@@ -67,6 +67,15 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str]:
         "  selector: {{ k8s_service.selector }}",
         '  selector: {{ k8s_service.selector if k8s_service.name != "redis" else {"app": "nope"} }}',
     )
+    # a mount nested in a read-only configMap volume; a secret key nobody produces
+    grafana = root / "templates/kubernetes/{k8s_mon_ns}/deployment-grafana.yaml.j2"
+    edit(
+        grafana,
+        "              mountPath: /etc/grafana/admin\n",
+        "              mountPath: /etc/grafana/provisioning/datasources/admin\n",
+    )
+    alertmanager = root / "templates/kubernetes/{k8s_mon_ns}/statefulset-alertmanager.yaml.j2"
+    edit(alertmanager, "- key: slack-webhook-url", "- key: slack-webhook")
     # an object of unknown kind, in a file named after something else
     (apps / "widget-demo.yaml.j2").write_text(
         "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: other\n  namespace: {{ k8s_app_ns.name }}\n",
@@ -135,6 +144,20 @@ def test_broken_references_are_caught(broken: tuple[Path, int, str]) -> None:
     service = f"{APP}/service-redis.yaml"
     line = line_of(root, service, "selector:")
     assert f"{service}:{line}: kubernetes-refs: selector: spec.selector: selects no pod template" in out
+
+
+def test_nested_mounts_and_missing_secret_keys_are_caught(broken: tuple[Path, int, str]) -> None:
+    root, _, out = broken
+    grafana = f"{MON}/deployment-grafana.yaml"
+    line = line_of(root, grafana, "mountPath: /etc/grafana/provisioning/datasources/admin")
+    path = "spec.template.spec.containers[0].volumeMounts[4].mountPath"
+    message = "/etc/grafana/provisioning/datasources/admin is inside the read-only datasources volume"
+    assert f"{grafana}:{line}: kubernetes-refs: mount-nesting: {path}: {message}" in out
+    alertmanager = f"{MON}/statefulset-alertmanager.yaml"
+    line = line_of(root, alertmanager, "key: slack-webhook")
+    path = "spec.template.spec.volumes[0].projected.sources[1].secret.items[1].key"
+    message = "Secret alertmanager-receivers has no key 'slack-webhook'"
+    assert f"{alertmanager}:{line}: kubernetes-refs: secret: {path}: {message}" in out
 
 
 def test_an_unknown_kind_is_an_error_and_the_file_name_must_match(broken: tuple[Path, int, str]) -> None:

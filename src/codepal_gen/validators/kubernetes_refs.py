@@ -6,7 +6,8 @@
 * every HPA and PDB targets an existing workload, and the PDB leaves the HPA minimum room;
 * every ServiceAccount, ConfigMap (and key) and Secret a pod uses exists, or is
   produced by an ExternalSecret or a Certificate;
-* every probe's port is a port of its container;
+* every probe's port is a port of its container, and no mount is nested in a
+  (read-only) configMap, secret or projected volume;
 * every NetworkPolicy selects some pod; RoleBindings bind existing Roles and
   ServiceAccounts, never cluster-admin; Ingress backends, Certificate issuers and
   ExternalSecret stores exist.
@@ -33,15 +34,21 @@ class Index:
     objects: list[K8sObject]
     by_key: dict[tuple[str, str, str], K8sObject] = field(default_factory=dict)
     secrets: set[tuple[str, str]] = field(default_factory=set)
+    secret_keys: dict[tuple[str, str], set[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for obj in self.objects:
             self.by_key[(obj.kind, obj.namespace, obj.name)] = obj
             if obj.kind == "ExternalSecret":
-                target = get(obj.data, ("spec", "target", "name")) or obj.name
-                self.secrets.add((obj.namespace, str(target)))
+                target = (obj.namespace, str(get(obj.data, ("spec", "target", "name")) or obj.name))
+                self.secrets.add(target)
+                template = get(obj.data, ("spec", "target", "template", "data"))
+                data = get(obj.data, ("spec", "data")) or []
+                self.secret_keys[target] = set(template) if template else {str(d.get("secretKey")) for d in data}
             elif obj.kind == "Certificate":
-                self.secrets.add((obj.namespace, str(get(obj.data, ("spec", "secretName")))))
+                target = (obj.namespace, str(get(obj.data, ("spec", "secretName"))))
+                self.secrets.add(target)
+                self.secret_keys[target] = {"tls.crt", "tls.key", "ca.crt"}
             elif obj.kind == "Secret":
                 self.secrets.add((obj.namespace, obj.name))
 
@@ -211,8 +218,24 @@ class Checker:
             for rel, source in sources:
                 if source:
                     self.reference(obj, (*path, "volumes", v, *rel), str(rel[-1]), source)
+        read_only = {
+            v.get("name")
+            for v in spec.get("volumes") or []
+            if any(k in v for k in ("configMap", "secret", "projected", "downwardAPI"))
+        }
         for rel, container in containers(spec):
             self.container(obj, (*path, *rel), container)
+            self.nesting(obj, (*path, *rel), container, read_only)
+
+    def nesting(self, obj: K8sObject, at: Path, container: Mapping[str, Any], read_only: set[Any]) -> None:
+        """A mount inside a configMap/secret/projected mount fails: those volumes are read-only."""
+        mounts = container.get("volumeMounts") or []
+        for m, mount in enumerate(mounts):
+            for outer in mounts:
+                inner_path, outer_path = str(mount.get("mountPath")), str(outer.get("mountPath")).rstrip("/")
+                if outer.get("name") in read_only and inner_path.startswith(outer_path + "/"):
+                    message = f"{inner_path} is inside the read-only {outer.get('name')} volume at {outer_path}"
+                    self.fail(obj, (*at, "volumeMounts", m, "mountPath"), "mount-nesting", message)
 
     def reference(self, obj: K8sObject, at: Path, kind: str, source: Mapping[str, Any]) -> None:
         ns = obj.namespace
@@ -220,6 +243,15 @@ class Checker:
             name = source.get("secretName", source.get("name"))
             if (ns, name) not in self.index.secrets:
                 self.fail(obj, at, "secret", f"no ExternalSecret or Certificate produces Secret {name!r}")
+                return
+            keys = self.index.secret_keys.get((ns, str(name)))
+            wanted = [(i, item.get("key")) for i, item in enumerate(source.get("items") or [])]
+            if "key" in source:  # env valueFrom.secretKeyRef
+                wanted.append((-1, source["key"]))
+            for i, key in wanted:
+                if keys is not None and key not in keys:
+                    where = at if i < 0 else (*at, "items", i, "key")
+                    self.fail(obj, where, "secret", f"Secret {name} has no key {key!r}")
             return
         config_map = self.index.by_key.get(("ConfigMap", ns, str(source.get("name"))))
         if config_map is None:
