@@ -1,13 +1,17 @@
 """Kubernetes values derived from config: every workload, its sizes, wiring and policies.
 
-Context: ``k8s`` (namespaces, the stateful and monitoring workloads). Fan-outs
-(one output file per key): ``k8s_ns`` (every namespace), ``k8s_app_ns`` and
-``k8s_mon_ns`` (the one app / monitoring namespace), ``k8s_app`` (application
-services), and per-kind objects keyed ``<namespace>/<kind>-<name>``
-(``k8s_service``, ``k8s_serviceaccount``, ``k8s_externalsecret``,
-``k8s_networkpolicy``, ``k8s_poddisruptionbudget``, ``k8s_role``, ``k8s_rolebinding``,
-``k8s_certificate``), so every file name states its
-namespace, kind and name.
+Context ``k8s``: the namespaces, pod/container securityContexts, and the data
+tier, monitoring and ingress workloads (``kubernetes_data``,
+``kubernetes_monitoring``, ``kubernetes_tls``). Fan-outs, one output file per key:
+
+* ``k8s_ns`` (every namespace), ``k8s_app_ns``, ``k8s_mon_ns``, ``k8s_node_ns``,
+  ``k8s_ingress_ns`` (one key each: the folder of namespace-specific templates);
+* ``k8s_app`` (application services), ``k8s_ingress``, ``k8s_clusterissuer``,
+  ``k8s_clustersecretstore``;
+* per-kind objects keyed ``<namespace>/<kind>-<name>`` (``k8s_service``,
+  ``k8s_serviceaccount``, ``k8s_externalsecret``, ``k8s_networkpolicy``,
+  ``k8s_poddisruptionbudget``, ``k8s_role``, ``k8s_rolebinding``,
+  ``k8s_certificate``), so every file name states its namespace, kind and name.
 """
 
 from __future__ import annotations
@@ -19,8 +23,11 @@ from typing import Any
 from ..config import Environment, freeze, thaw
 from ..errors import UserError
 from . import kubernetes_pods as pods
-from .kubernetes_network import namespace_defaults, policies
-from .kubernetes_stack import Stack, build_stack
+from .kubernetes_data import data_tier
+from .kubernetes_monitoring import monitoring
+from .kubernetes_network import Peer, namespace_defaults, policies
+from .kubernetes_stack import Stack
+from .kubernetes_tls import tls
 
 SECRETS_DIR = "/var/run/secrets/codepal"
 
@@ -146,11 +153,45 @@ def _app_objects(env: Environment, apps: Mapping[str, Any], stack: Stack) -> Non
             stack.call_api(name)
 
 
+def _stack(env: Environment) -> Stack:
+    """The data tier, monitoring, TLS and the secret store, collected into one Stack."""
+    config = env.config
+    k8s = config["kubernetes"]
+    stack = Stack(env.name)
+    prefix = f"{config['project']['name']}/{env.name}"
+    private = list(k8s["private_cidrs"])
+    stack.external = {
+        "internet": Peer("internet", cidrs=("0.0.0.0/0",), excepts=tuple(private)),
+        "api-server": Peer("api-server", cidrs=tuple(k8s["api_server_cidrs"])),
+        "nodes": Peer("nodes", cidrs=tuple(k8s["node_cidrs"])),
+        "cert-manager": Peer("cert-manager", "cert-manager", {"app.kubernetes.io/name": "cert-manager"}),
+        "ingress-controller": Peer("ingress-controller", k8s["ingress"]["controller_namespace"]),
+    }
+    data_tier(env, stack, prefix)
+    monitoring(env, stack, prefix)
+    tls(env, stack)
+    store_labels = pods.labels("external-secrets", env.name, "secrets")
+    store_role = (
+        f"arn:aws:iam::{config['aws']['account_id']}:role/{config['project']['name']}-{env.name}-external-secrets"
+    )
+    stack.account("external-secrets-reader", k8s["namespace"], store_labels, automount=False, role=store_role)
+    stack.context["store"] = {
+        "name": k8s["secrets"]["store"],
+        "labels": store_labels,
+        "region": config["aws"]["region"],
+        "account": "external-secrets-reader",
+        "account_namespace": k8s["namespace"],
+        "namespaces": [k8s["namespace"], k8s["monitoring_namespace"]],
+        "refresh": k8s["secrets"]["refresh_interval"],
+    }
+    return stack
+
+
 def build(env: Environment) -> Mapping[str, Any]:
     config = env.config
     k8s = config["kubernetes"]
     services = config.get("services", {})
-    stack = build_stack(env)
+    stack = _stack(env)
     for name, svc in services.items():
         stack.urls[name] = f"http://{name}.{k8s['namespace']}.svc.cluster.local:{svc['port']}"
         stack.ports[name] = svc["port"]
