@@ -195,3 +195,41 @@ def test_node_exporter_runs_alone_in_a_privileged_namespace(rendered_root: Path)
         "service-node-exporter.yaml",
         "serviceaccount-node-exporter.yaml",
     ]
+
+
+def test_scrape_targets_follow_the_observability_contract(rendered_root: Path) -> None:
+    """Service name, namespace, port name and number, and labels Prometheus keeps targets by."""
+    found = {}
+    for path in (rendered_root / "out/prod/kubernetes").glob("*/service-*.yaml"):
+        doc = yaml.load_data(path.read_text(encoding="utf-8"))
+        ports = {p["name"]: p["port"] for p in doc["spec"]["ports"]}
+        labels = doc["metadata"]["labels"]
+        assert labels["app.kubernetes.io/name"] == doc["metadata"]["name"]
+        assert labels["app.kubernetes.io/part-of"] == "codepal"
+        found[(doc["metadata"]["namespace"], doc["metadata"]["name"])] = ports
+    app, mon = "codepal-prod", "codepal-prod-monitoring"
+    assert found == {
+        (app, "codepal-app"): {"http": 3000},
+        (app, "api-gateway"): {"http": 8080},
+        (app, "ai-service"): {"http": 8000},
+        (app, "auth-service"): {"http": 8081},
+        (app, "postgres"): {"postgres": 5432, "metrics": 9187},
+        (app, "redis"): {"redis": 6379, "metrics": 9121},
+        (mon, "prometheus"): {"web": 9090},
+        (mon, "alertmanager"): {"web": 9093},
+        (mon, "grafana"): {"http": 3000},
+        (mon, "kube-state-metrics"): {"http-metrics": 8080, "telemetry": 8081},
+        ("codepal-prod-node-exporter", "node-exporter"): {"metrics": 9100},
+    }
+    backup = load(rendered_root, "prod", "codepal-prod/cronjob-postgres-backup.yaml")
+    assert backup["spec"]["schedule"] == "0 3 * * *"
+    script = load(rendered_root, "prod", "codepal-prod/configmap-postgres-backup.yaml")["data"]["backup.sh"]
+    assert "pg_dump --no-owner --no-privileges | gzip -9" in script
+    env = {
+        e["name"]: e["value"] for e in backup["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["env"]
+    }
+    assert (env["BACKUP_BUCKET"], env["BACKUP_PREFIX"], env["BACKUP_RETENTION_DAYS"]) == (
+        "codepal-backups",
+        "production",
+        "30",
+    )

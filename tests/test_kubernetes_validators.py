@@ -178,3 +178,19 @@ def test_a_missing_checkov_is_a_failure(project: Path, run: Run, monkeypatch: py
     result = run("-C", project, "validate", "dev")
     assert result.code == 1
     assert "out: checkov: missing-tool: checkov not found; run scripts/setup-tools.sh" in result.out
+
+
+def test_objects_are_validated_against_the_environments_kubernetes_version(
+    project: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CODEPAL_TOOLS_BIN", TOOLS)
+    edit(
+        project / "environments/dev.yaml", "  namespace: codepal-dev\n", '  version: "1.25"\n  namespace: codepal-dev\n'
+    )
+    assert run("-C", project, "render", "dev").code == 0
+    result = run("-C", project, "validate", "dev")
+    assert result.code == 1
+    rel = "out/dev/kubernetes/codepal-dev/poddisruptionbudget-codepal-app.yaml"
+    line = line_of(project, rel, "unhealthyPodEvictionPolicy")
+    field = "spec.unhealthyPodEvictionPolicy"
+    assert f"{rel}:{line}: kubernetes-schema: schema: {field}: unknown field 'unhealthyPodEvictionPolicy'" in result.out
