@@ -76,6 +76,12 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str]:
     )
     alertmanager = root / "templates/kubernetes/{k8s_mon_ns}/statefulset-alertmanager.yaml.j2"
     edit(alertmanager, "- key: slack-webhook-url", "- key: slack-webhook")
+    # a Secret written into the output
+    (apps / "secret-leak.yaml.j2").write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: leak\n  namespace: {{ k8s_app_ns.name }}\n"
+        "stringData:\n  password: hunter2\n",
+        encoding="utf-8",
+    )
     # an object of unknown kind, in a file named after something else
     (apps / "widget-demo.yaml.j2").write_text(
         "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: other\n  namespace: {{ k8s_app_ns.name }}\n",
@@ -158,6 +164,13 @@ def test_nested_mounts_and_missing_secret_keys_are_caught(broken: tuple[Path, in
     path = "spec.template.spec.volumes[0].projected.sources[1].secret.items[1].key"
     message = "Secret alertmanager-receivers has no key 'slack-webhook'"
     assert f"{alertmanager}:{line}: kubernetes-refs: secret: {path}: {message}" in out
+
+
+def test_a_plain_secret_is_an_error(broken: tuple[Path, int, str]) -> None:
+    root, _, out = broken
+    rel = f"{APP}/secret-leak.yaml"
+    message = "kind: Secrets come from ExternalSecrets; none is written in the output"
+    assert f"{rel}:{line_of(root, rel, 'kind: Secret')}: kubernetes-refs: plain-secret: {message}" in out
 
 
 def test_an_unknown_kind_is_an_error_and_the_file_name_must_match(broken: tuple[Path, int, str]) -> None:

@@ -1,5 +1,6 @@
 """Reference integrity within each environment's Kubernetes output.
 
+* no Secret is rendered (values come from ExternalSecrets);
 * every file holds one object, named ``kubernetes/<namespace|cluster>/<kind>-<name>.yaml``;
 * every namespaced object lives in a rendered Namespace (or the ingress controller's);
 * every Service selects a pod template, and its target ports are container ports there;
@@ -112,6 +113,9 @@ class Checker:
                 if target not in ports:
                     message = f"target port {target!r} is not a container port of {workload.kind} {workload.name}"
                     self.fail(obj, ("spec", "ports", index, "targetPort"), "ports", message)
+
+    def kind_Secret(self, obj: K8sObject) -> None:
+        self.fail(obj, ("kind",), "plain-secret", "Secrets come from ExternalSecrets; none is written in the output")
 
     def kind_HorizontalPodAutoscaler(self, obj: K8sObject) -> None:
         ref = get(obj.data, ("spec", "scaleTargetRef")) or {}

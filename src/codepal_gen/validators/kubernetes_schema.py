@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +36,6 @@ def _schema_version(wanted: str) -> str:
     return str(versions[-1])
 
 
-@cache
 def _builtin(version: str, api_version: str, kind: str) -> jsonschema.protocols.Validator | None:
     import kubernetes_validate.utils as kv
 
@@ -69,7 +67,6 @@ def _strict(schema: Any) -> Any:
     return schema
 
 
-@cache
 def _custom(root: Path, api_version: str, kind: str) -> jsonschema.protocols.Validator | None:
     if "/" not in api_version:
         return None
@@ -91,21 +88,37 @@ def _error_path(error: jsonschema.ValidationError) -> tuple[list[str | int], str
     return path, error.message
 
 
+class Validators:
+    """One compiled validator per (Kubernetes version, apiVersion, kind), for one run:
+    compiling costs ~10 ms, validating an object with a compiled one ~0.4 ms."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.compiled: dict[tuple[str, str, str], jsonschema.protocols.Validator | None] = {}
+
+    def get(self, version: str, api_version: str, kind: str) -> jsonschema.protocols.Validator | None:
+        key = (version, api_version, kind)
+        if key not in self.compiled:
+            self.compiled[key] = _builtin(version, api_version, kind) or _custom(self.root, api_version, kind)
+        return self.compiled[key]
+
+
 class KubernetesSchemaValidator:
     name = NAME
 
     def run(self, bundles: Sequence[Bundle]) -> Iterable[Finding]:
+        validators = Validators(bundles[0].project_root) if bundles else None
         for bundle in bundles:
             version = str(bundle.config.get("kubernetes", {}).get("version", ""))
             for obj in objects(bundle):
                 if isinstance(obj, tuple):
                     yield Finding(bundle.shown(obj[0]), 0, self.name, "parse", obj[1])
-                    continue
-                yield from self._check(obj, version)
+                elif validators is not None:
+                    yield from self._check(obj, version, validators)
 
-    def _check(self, obj: K8sObject, version: str) -> Iterator[Finding]:
+    def _check(self, obj: K8sObject, version: str, validators: Validators) -> Iterator[Finding]:
         api_version, kind = str(obj.data.get("apiVersion", "")), obj.kind
-        validator = _builtin(version, api_version, kind) or _custom(obj.bundle.project_root, api_version, kind)
+        validator = validators.get(version, api_version, kind)
         if validator is None:
             yield Finding(
                 obj.shown,
