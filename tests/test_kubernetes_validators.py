@@ -67,6 +67,12 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str]:
         "  selector: {{ k8s_service.selector }}",
         '  selector: {{ k8s_service.selector if k8s_service.name != "redis" else {"app": "nope"} }}',
     )
+    # liveness identical to readiness
+    edit(
+        apps / "deployment-{k8s_app}.yaml.j2",
+        "livenessProbe: {{ k8s_app.liveness }}",
+        "livenessProbe: {{ k8s_app.readiness }}",
+    )
     # a mount nested in a read-only configMap volume; a secret key nobody produces
     grafana = root / "templates/kubernetes/{k8s_mon_ns}/deployment-grafana.yaml.j2"
     edit(
@@ -164,6 +170,14 @@ def test_nested_mounts_and_missing_secret_keys_are_caught(broken: tuple[Path, in
     path = "spec.template.spec.volumes[0].projected.sources[1].secret.items[1].key"
     message = "Secret alertmanager-receivers has no key 'slack-webhook'"
     assert f"{alertmanager}:{line}: kubernetes-refs: secret: {path}: {message}" in out
+
+
+def test_liveness_must_differ_from_readiness(broken: tuple[Path, int, str]) -> None:
+    root, _, out = broken
+    rel = f"{APP}/deployment-api-gateway.yaml"
+    path = "spec.template.spec.containers[0].livenessProbe"
+    message = "identical to the readinessProbe: a failing dependency would restart the pod, not just drain it"
+    assert f"{rel}:{line_of(root, rel, 'livenessProbe:')}: kubernetes-refs: probes-differ: {path}: {message}" in out
 
 
 def test_a_plain_secret_is_an_error(broken: tuple[Path, int, str]) -> None:

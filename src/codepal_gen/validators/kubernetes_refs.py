@@ -7,7 +7,7 @@
 * every HPA and PDB targets an existing workload, and the PDB leaves the HPA minimum room;
 * every ServiceAccount, ConfigMap (and key) and Secret a pod uses exists, or is
   produced by an ExternalSecret or a Certificate;
-* every probe's port is a port of its container, and no mount is nested in a
+* every probe's port is a port of its container, liveness differs from readiness, and no mount is nested in a
   (read-only) configMap, secret or projected volume;
 * every NetworkPolicy selects some pod; RoleBindings bind existing Roles and
   ServiceAccounts, never cluster-admin; Ingress backends, Certificate issuers and
@@ -283,6 +283,10 @@ class Checker:
                     self.fail(
                         obj, (*at, probe, action, "port"), "probe-port", f"{port!r} is not a port of this container"
                     )
+        readiness, liveness = container.get("readinessProbe"), container.get("livenessProbe")
+        if readiness and readiness == liveness:
+            message = "identical to the readinessProbe: a failing dependency would restart the pod, not just drain it"
+            self.fail(obj, (*at, "livenessProbe"), "probes-differ", message)
         for e, source in enumerate(container.get("envFrom") or []):
             if "configMapRef" in source:
                 self.reference(obj, (*at, "envFrom", e, "configMapRef"), "configMap", source["configMapRef"])
