@@ -1,0 +1,184 @@
+"""Prometheus, Alertmanager, Grafana, kube-state-metrics and node-exporter, and their RBAC."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ..config import Environment
+from . import kubernetes_pods as pods
+from .kubernetes_stack import Stack, workload
+from .quantity import parse
+
+
+def retention_size(storage: str) -> str:
+    """Prometheus --storage.tsdb.retention.size: 85 % of the volume, in (binary) GB."""
+    return f"{int(parse(storage) * Fraction(85, 100) // 2**30)}GB"
+
+
+def monitoring(env: Environment, stack: Stack, prefix: str) -> None:
+    config, scale = env.config, float(env.config["scale"])
+    k8s = config["kubernetes"]
+    ns, app_ns = k8s["monitoring_namespace"], k8s["namespace"]
+    mon = k8s["monitoring"]
+    prom = workload(stack, "prometheus", ns, "monitoring")
+    replicas = pods.replicas(mon["prometheus"]["replicas"], scale)
+    prom.update(
+        image=pods.image(mon["prometheus"]["image"]),
+        replicas=replicas,
+        resources=pods.resources(mon["prometheus"]["resources"], scale),
+        storage=mon["prometheus"]["storage"],
+        args=[
+            "--config.file=/etc/prometheus/prometheus.yml",
+            "--storage.tsdb.path=/prometheus",
+            f"--storage.tsdb.retention.time={mon['prometheus']['retention']}",
+            f"--storage.tsdb.retention.size={retention_size(mon['prometheus']['storage'])}",
+            "--web.listen-address=:9090",
+        ],
+    )
+    stack.service("prometheus", ns, prom["labels"], {"web": 9090})
+    stack.account("prometheus", ns, prom["labels"], automount=True)
+    stack.budgets[f"{ns}/poddisruptionbudget-prometheus"] = {
+        "name": "prometheus",
+        "namespace": ns,
+        "labels": prom["labels"],
+        "selector": prom["selector"],
+        "budget": pods.budget(replicas),
+    }
+    discovery = [{"apiGroups": [""], "resources": ["endpoints", "services", "pods"], "verbs": ["get", "list", "watch"]}]
+    kube_state = [
+        {
+            "apiGroups": [""],
+            "resources": ["pods", "services", "persistentvolumeclaims", "endpoints"],
+            "verbs": ["list", "watch"],
+        },
+        {
+            "apiGroups": ["apps"],
+            "resources": ["deployments", "statefulsets", "replicasets"],
+            "verbs": ["list", "watch"],
+        },
+        {"apiGroups": ["batch"], "resources": ["cronjobs", "jobs"], "verbs": ["list", "watch"]},
+        {"apiGroups": ["autoscaling"], "resources": ["horizontalpodautoscalers"], "verbs": ["list", "watch"]},
+        {"apiGroups": ["policy"], "resources": ["poddisruptionbudgets"], "verbs": ["list", "watch"]},
+        {"apiGroups": ["networking.k8s.io"], "resources": ["ingresses", "networkpolicies"], "verbs": ["list", "watch"]},
+    ]
+    node_ns = mon["node_exporter"]["namespace"]
+    grants = [
+        (t, n, r) for t in (app_ns, ns) for n, r in (("prometheus", discovery), ("kube-state-metrics", kube_state))
+    ]
+    for target_ns, name, rules in [*grants, (node_ns, "prometheus", discovery)]:
+        stack.roles[f"{target_ns}/{name}"] = {
+            "name": name,
+            "namespace": target_ns,
+            "labels": pods.labels(name, env.name, "monitoring"),
+            "rules": rules,
+            "subjects": [{"kind": "ServiceAccount", "name": name, "namespace": ns}],
+        }
+    stack.scrape("prometheus", (9090,))
+    stack.call("prometheus", "cert-manager", (9402,))
+    stack.call_api("prometheus")
+
+    alertmanager = workload(stack, "alertmanager", ns, "monitoring")
+    alertmanager.update(
+        image=pods.image(mon["alertmanager"]["image"]),
+        resources=pods.resources(mon["alertmanager"]["resources"], scale),
+        storage=mon["alertmanager"]["storage"],
+    )
+    stack.service("alertmanager", ns, alertmanager["labels"], {"web": 9093})
+    stack.account("alertmanager", ns, alertmanager["labels"], automount=False)
+    stack.secret(
+        "alertmanager-receivers",
+        ns,
+        alertmanager["labels"],
+        f"{prefix}/alertmanager",
+        {"pagerduty-routing-key": "pagerduty-routing-key", "slack-webhook-url": "slack-webhook-url"},
+    )
+    stack.scrape("alertmanager", (9093,))
+    stack.call_internet("alertmanager")
+
+    grafana = workload(stack, "grafana", ns, "monitoring")
+    grafana.update(
+        image=pods.image(mon["grafana"]["image"]),
+        resources=pods.resources(mon["grafana"]["resources"], scale),
+    )
+    stack.service("grafana", ns, grafana["labels"], {"http": 3000})
+    stack.account("grafana", ns, grafana["labels"], automount=False)
+    stack.secret(
+        "grafana-admin",
+        ns,
+        grafana["labels"],
+        f"{prefix}/grafana",
+        {"admin-user": "admin-user", "admin-password": "admin-password"},
+    )
+    stack.call("grafana", "prometheus", (9090,))
+    stack.datasources = {
+        "apiVersion": 1,
+        "datasources": [
+            {
+                "name": "Prometheus",
+                "uid": "prometheus",
+                "type": "prometheus",
+                "access": "proxy",
+                "url": f"http://prometheus.{ns}.svc:9090",
+                "isDefault": True,
+                "editable": False,
+                "jsonData": {"timeInterval": config["observability"]["scrape_interval"]},
+            }
+        ],
+    }
+    stack.providers = {
+        "apiVersion": 1,
+        "providers": [
+            {
+                "name": "codepal",
+                "orgId": 1,
+                "type": "file",
+                "disableDeletion": True,
+                "allowUiUpdates": False,
+                "options": {"path": "/var/lib/grafana/dashboards", "foldersFromFilesStructure": False},
+            }
+        ],
+    }
+
+    ksm = workload(stack, "kube-state-metrics", ns, "monitoring")
+    ksm.update(
+        image=pods.image(mon["kube_state_metrics"]["image"]),
+        resources=pods.resources(mon["kube_state_metrics"]["resources"], scale),
+        args=[
+            "--port=8080",
+            "--telemetry-port=8081",
+            f"--namespaces={app_ns},{ns}",
+            "--resources=cronjobs,deployments,endpoints,horizontalpodautoscalers,ingresses,jobs,networkpolicies,"
+            "persistentvolumeclaims,poddisruptionbudgets,pods,replicasets,services,statefulsets",
+        ],
+    )
+    stack.service("kube-state-metrics", ns, ksm["labels"], {"http-metrics": 8080, "telemetry": 8081})
+    stack.account("kube-state-metrics", ns, ksm["labels"], automount=True)
+    stack.scrape("kube-state-metrics", (8080, 8081))
+    stack.call_api("kube-state-metrics")
+    _node_exporter(env, stack, node_ns)
+    stack.context.update(prometheus=prom, alertmanager=alertmanager, grafana=grafana, ksm=ksm)
+
+
+def _node_exporter(env: Environment, stack: Stack, ns: str) -> None:
+    """node-exporter reads the host (network and PID namespaces, /proc, /sys, /): it cannot
+    meet ``restricted``, so it runs alone in a namespace that enforces ``privileged``."""
+    spec = env.config["kubernetes"]["monitoring"]["node_exporter"]
+    exporter = workload(stack, "node-exporter", ns, "monitoring")
+    exporter.update(
+        namespace=ns,
+        image=pods.image(spec["image"]),
+        resources=pods.resources(spec["resources"], float(env.config["scale"])),
+        args=[
+            "--path.procfs=/host/proc",
+            "--path.sysfs=/host/sys",
+            "--path.rootfs=/host/root",
+            "--web.listen-address=:9100",
+            "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run|var/lib/(docker|containerd|kubelet)/.+)($|/)",
+        ],
+    )
+    stack.service("node-exporter", ns, exporter["labels"], {"metrics": 9100})
+    stack.account("node-exporter", ns, exporter["labels"], automount=False)
+    stack.scrape("node-exporter", (9100,))
+    # On the host network a pod selector does not match: Prometheus reaches the node addresses.
+    stack.call("prometheus", "nodes", (9100,))
+    stack.context["node_exporter"] = exporter

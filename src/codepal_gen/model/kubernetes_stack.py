@@ -1,0 +1,97 @@
+"""The collector every Kubernetes model module adds to: objects per kind, keyed
+``<namespace>/<kind>-<name>``, and the registry of who calls whom that the
+NetworkPolicies are derived from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import kubernetes_pods as pods
+from .kubernetes_network import Edge, Peer
+
+
+@dataclass
+class Stack:
+    """Objects collected per kind (keys ``<namespace>/<kind>-<name>``) and the call graph."""
+
+    env: str
+    services: dict[str, Any] = field(default_factory=dict)
+    accounts: dict[str, Any] = field(default_factory=dict)
+    secrets: dict[str, Any] = field(default_factory=dict)
+    budgets: dict[str, Any] = field(default_factory=dict)
+    roles: dict[str, Any] = field(default_factory=dict)
+    certificates: dict[str, Any] = field(default_factory=dict)
+    issuers: dict[str, Any] = field(default_factory=dict)
+    ingresses: dict[str, Any] = field(default_factory=dict)
+    peers: dict[str, Peer] = field(default_factory=dict)
+    peer_labels: dict[str, Any] = field(default_factory=dict)
+    external: dict[str, Peer] = field(default_factory=dict)
+    links: list[tuple[str, str, tuple[int, ...]]] = field(default_factory=list)
+    urls: dict[str, str] = field(default_factory=dict)
+    ports: dict[str, int] = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
+    datasources: dict[str, Any] = field(default_factory=dict)
+    providers: dict[str, Any] = field(default_factory=dict)
+
+    def peer(self, name: str, namespace: str, match: Mapping[str, str], labels: Mapping[str, str]) -> None:
+        self.peers[name] = Peer(name, namespace, dict(match))
+        self.peer_labels[name] = dict(labels)
+
+    def call(self, source: str, target: str, ports: Sequence[int]) -> None:
+        self.links.append((source, target, tuple(ports)))
+
+    def scrape(self, target: str, ports: Sequence[int]) -> None:
+        self.call("prometheus", target, ports)
+
+    def call_internet(self, source: str) -> None:
+        self.call(source, "internet", (443,))
+
+    def call_api(self, source: str) -> None:
+        self.call(source, "api-server", (443,))
+
+    def edges(self) -> list[Edge]:
+        known = {**self.external, **self.peers}
+        return [Edge(known[s], known[t], p) for s, t, p in self.links]
+
+    def secret(
+        self, name: str, namespace: str, labels: Mapping[str, str], remote: str, keys: Mapping[str, str]
+    ) -> None:
+        """An ExternalSecret producing Secret ``name`` from Secrets Manager entry ``remote``."""
+        self.secrets[f"{namespace}/externalsecret-{name}"] = {
+            "name": name,
+            "namespace": namespace,
+            "labels": dict(labels),
+            "data": [{"secretKey": k, "remoteRef": {"key": remote, "property": p}} for k, p in keys.items()],
+            "template": None,
+        }
+
+    def account(self, name: str, namespace: str, labels: Mapping[str, str], automount: bool, role: str = "") -> None:
+        annotations = {"eks.amazonaws.com/role-arn": role} if role else {}
+        self.accounts[f"{namespace}/serviceaccount-{name}"] = {
+            "name": name,
+            "namespace": namespace,
+            "labels": dict(labels),
+            "automount": automount,
+            "annotations": annotations,
+        }
+
+    def service(
+        self, name: str, namespace: str, labels: Mapping[str, str], ports: Mapping[str, int], headless: bool = False
+    ) -> None:
+        self.services[f"{namespace}/service-{name}"] = {
+            "name": name,
+            "namespace": namespace,
+            "labels": dict(labels),
+            "selector": pods.selector(name, self.env),
+            "headless": headless,
+            "ports": [{"name": n, "port": p, "targetPort": n, "protocol": "TCP"} for n, p in ports.items()],
+        }
+
+
+def workload(stack: Stack, name: str, namespace: str, component: str) -> dict[str, Any]:
+    labels = pods.labels(name, stack.env, component)
+    match = pods.selector(name, stack.env)
+    stack.peer(name, namespace, match, labels)
+    return {"name": name, "labels": labels, "selector": match, "spread": pods.spread(match)}

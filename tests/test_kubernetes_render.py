@@ -1,0 +1,227 @@
+"""Kubernetes output: sizes per environment, contracts with observability, rolling on config change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from codepal_gen.formats import yaml
+
+from .conftest import Run
+
+K8S = "out/{env}/kubernetes"
+
+
+def load(root: Path, env: str, rel: str) -> Any:
+    return yaml.load_data((root / K8S.format(env=env) / rel).read_text(encoding="utf-8"))
+
+
+def container(doc: Any, index: int = 0) -> Any:
+    return doc["spec"]["template"]["spec"]["containers"][index]
+
+
+def test_staging_runs_at_half_of_prod_and_dev_has_its_own_sizes(rendered_root: Path) -> None:
+    sizes = {}
+    for env, ns in (("prod", "codepal-prod"), ("staging", "codepal-staging"), ("dev", "codepal-dev")):
+        app = container(load(rendered_root, env, f"{ns}/deployment-codepal-app.yaml"))
+        hpa = load(rendered_root, env, f"{ns}/horizontalpodautoscaler-codepal-app.yaml")["spec"]
+        prom = load(rendered_root, env, f"{ns}-monitoring/statefulset-prometheus.yaml")["spec"]
+        pg = container(load(rendered_root, env, f"{ns}/statefulset-postgres.yaml"))
+        sizes[env] = (
+            app["resources"],
+            hpa["minReplicas"],
+            hpa["maxReplicas"],
+            prom["replicas"],
+            pg["resources"]["limits"],
+        )
+    assert sizes["prod"] == (
+        {"requests": {"cpu": "250m", "memory": "512Mi"}, "limits": {"cpu": "500m", "memory": "1Gi"}},
+        3,
+        10,
+        3,
+        {"cpu": "1", "memory": "2Gi"},
+    )
+    assert sizes["staging"] == (
+        {"requests": {"cpu": "125m", "memory": "256Mi"}, "limits": {"cpu": "250m", "memory": "512Mi"}},
+        2,
+        5,
+        2,
+        {"cpu": "500m", "memory": "1Gi"},
+    )
+    assert sizes["dev"] == (
+        {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"cpu": "250m", "memory": "512Mi"}},
+        1,
+        2,
+        1,
+        {"cpu": "250m", "memory": "512Mi"},
+    )
+
+
+def test_tuning_follows_the_scaled_memory_limits(rendered_root: Path) -> None:
+    prod = load(rendered_root, "prod", "codepal-prod/configmap-postgres.yaml")["data"]["postgresql.conf"]
+    staging = load(rendered_root, "staging", "codepal-staging/configmap-postgres.yaml")["data"]["postgresql.conf"]
+    assert "shared_buffers = '512MB'\n" in prod
+    assert "effective_cache_size = '1536MB'\n" in prod
+    assert "shared_buffers = '256MB'\n" in staging
+    redis = load(rendered_root, "prod", "codepal-prod/configmap-redis.yaml")["data"]["redis.conf"]
+    assert "maxmemory 384mb\nmaxmemory-policy allkeys-lru\n" in redis
+
+
+def test_pdb_leaves_room_at_the_hpa_minimum(rendered_root: Path) -> None:
+    prod = load(rendered_root, "prod", "codepal-prod/poddisruptionbudget-codepal-app.yaml")["spec"]
+    dev = load(rendered_root, "dev", "codepal-dev/poddisruptionbudget-codepal-app.yaml")["spec"]
+    assert (prod.get("minAvailable"), prod["unhealthyPodEvictionPolicy"]) == (2, "AlwaysAllow")
+    assert (dev.get("maxUnavailable"), "minAvailable" in dev) == (1, False)
+
+
+def test_every_file_holds_one_object_named_after_it(rendered_root: Path) -> None:
+    files = sorted((rendered_root / "out").glob("*/kubernetes/*/*.yaml"))
+    assert len(files) > 150
+    for path in files:
+        doc = yaml.load_data(path.read_text(encoding="utf-8"))
+        folder = path.parent.name
+        assert folder in ("cluster", doc["metadata"].get("namespace")), path
+        assert path.name == f"{doc['kind'].lower()}-{doc['metadata']['name']}.yaml", path
+
+
+def test_no_secret_values_only_external_secrets(rendered_root: Path) -> None:
+    kinds = {
+        yaml.load_data(p.read_text(encoding="utf-8"))["kind"]
+        for p in (rendered_root / "out").glob("*/kubernetes/*/*.yaml")
+    }
+    assert "Secret" not in kinds
+    receivers = load(rendered_root, "prod", "codepal-prod-monitoring/externalsecret-alertmanager-receivers.yaml")
+    assert [d["secretKey"] for d in receivers["spec"]["data"]] == ["pagerduty-routing-key", "slack-webhook-url"]
+    assert receivers["spec"]["data"][0]["remoteRef"] == {
+        "key": "codepal/prod/alertmanager",
+        "property": "pagerduty-routing-key",
+    }
+    account = load(rendered_root, "prod", "codepal-prod/serviceaccount-external-secrets-reader.yaml")
+    role = "arn:aws:iam::123456789012:role/codepal-prod-external-secrets"
+    assert account["metadata"]["annotations"] == {"eks.amazonaws.com/role-arn": role}
+
+
+def test_grafana_dashboards_are_embedded_byte_for_byte(rendered_root: Path) -> None:
+    dashboards = load(rendered_root, "prod", "codepal-prod-monitoring/configmap-grafana-dashboards.yaml")["data"]
+    for name, text in dashboards.items():
+        assert text == (rendered_root / "out/prod/grafana/dashboards" / name).read_text(encoding="utf-8")
+    assert dashboards
+    datasources = load(rendered_root, "prod", "codepal-prod-monitoring/configmap-grafana-datasources.yaml")["data"]
+    assert '"url": "http://prometheus.codepal-prod-monitoring.svc:9090"' in datasources["datasources.yaml"]
+
+
+def test_prometheus_and_alertmanager_configs_are_embedded_byte_for_byte(rendered_root: Path) -> None:
+    mon = "codepal-prod-monitoring"
+    config = load(rendered_root, "prod", f"{mon}/configmap-prometheus-config.yaml")["data"]
+    rules = load(rendered_root, "prod", f"{mon}/configmap-prometheus-rules.yaml")["data"]
+    am = load(rendered_root, "prod", f"{mon}/configmap-alertmanager-config.yaml")["data"]
+    out = rendered_root / "out/prod"
+    assert config == {"prometheus.yml": (out / "prometheus/prometheus.yml").read_text(encoding="utf-8")}
+    rule_files = sorted((out / "prometheus/rules").glob("*.yaml"))
+    assert len(rule_files) > 1
+    assert rules == {p.name: p.read_text(encoding="utf-8") for p in rule_files}
+    assert am == {"alertmanager.yml": (out / "alertmanager/alertmanager.yml").read_text(encoding="utf-8")}
+    spec = load(rendered_root, "prod", f"{mon}/statefulset-prometheus.yaml")["spec"]["template"]["spec"]
+    assert spec["volumes"][0]["projected"]["sources"][1]["configMap"]["items"] == [
+        {"key": p.name, "path": f"rules/{p.name}"} for p in rule_files
+    ]
+    assert {"name": "config", "mountPath": "/etc/prometheus", "readOnly": True} in spec["containers"][0]["volumeMounts"]
+
+
+def test_a_configmap_change_rolls_the_pods(project: Path, run: Run) -> None:
+    assert run("-C", project, "render", "prod").code == 0
+    rel = "codepal-prod/deployment-auth-service.yaml"
+    before = load(project, "prod", rel)["spec"]["template"]["metadata"]["annotations"]["checksum/configmap"]
+    base = project / "environments/_base.yaml"
+    base.write_text(base.read_text(encoding="utf-8").replace("JWT_TTL: 15m", "JWT_TTL: 10m"), encoding="utf-8")
+    assert run("-C", project, "render", "prod").code == 0
+    after = load(project, "prod", rel)["spec"]["template"]["metadata"]["annotations"]["checksum/configmap"]
+    config_map = load(project, "prod", "codepal-prod/configmap-auth-service.yaml")
+    assert config_map["data"]["JWT_TTL"] == "10m"
+    assert before != after
+
+
+def test_network_policies_follow_declared_dependencies(rendered_root: Path) -> None:
+    policy = load(rendered_root, "prod", "codepal-prod/networkpolicy-postgres.yaml")["spec"]
+    callers = sorted(
+        peer["podSelector"]["matchLabels"]["app.kubernetes.io/name"]
+        for rule in policy["ingress"]
+        for peer in rule["from"]
+        if "podSelector" in peer
+    )
+    assert callers == ["ai-service", "api-gateway", "auth-service", "codepal-app", "postgres-backup", "prometheus"]
+    deny = load(rendered_root, "prod", "codepal-prod/networkpolicy-default-deny.yaml")["spec"]
+    assert deny == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"], "ingress": [], "egress": []}
+
+
+def test_an_unknown_dependency_is_an_input_error(project: Path, run: Run) -> None:
+    base = project / "environments/_base.yaml"
+    text = base.read_text(encoding="utf-8").replace(
+        "depends_on: [postgres, redis]\n    probes", "depends_on: [postgress]\n    probes"
+    )
+    base.write_text(text, encoding="utf-8")
+    result = run("-C", project, "render", "dev")
+    assert result.code == 2
+    assert "services.ai-service.depends_on: unknown dependency 'postgress'" in result.err
+
+
+def test_node_exporter_runs_alone_in_a_privileged_namespace(rendered_root: Path) -> None:
+    labels = load(rendered_root, "prod", "cluster/namespace-codepal-prod-node-exporter.yaml")["metadata"]["labels"]
+    assert labels["pod-security.kubernetes.io/enforce"] == "privileged"
+    assert (labels["pod-security.kubernetes.io/audit"], labels["pod-security.kubernetes.io/warn"]) == (
+        "restricted",
+    ) * 2
+    app = load(rendered_root, "prod", "cluster/namespace-codepal-prod.yaml")["metadata"]["labels"]
+    assert (app["pod-security.kubernetes.io/enforce"], app["pod-security.kubernetes.io/enforce-version"]) == (
+        "restricted",
+        "v1.31",
+    )
+    folder = rendered_root / "out/prod/kubernetes/codepal-prod-node-exporter"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "daemonset-node-exporter.yaml",
+        "networkpolicy-allow-dns.yaml",
+        "networkpolicy-default-deny.yaml",
+        "networkpolicy-node-exporter.yaml",
+        "role-prometheus.yaml",
+        "rolebinding-prometheus.yaml",
+        "service-node-exporter.yaml",
+        "serviceaccount-node-exporter.yaml",
+    ]
+
+
+def test_scrape_targets_follow_the_observability_contract(rendered_root: Path) -> None:
+    """Service name, namespace, port name and number, and labels Prometheus keeps targets by."""
+    found = {}
+    for path in (rendered_root / "out/prod/kubernetes").glob("*/service-*.yaml"):
+        doc = yaml.load_data(path.read_text(encoding="utf-8"))
+        ports = {p["name"]: p["port"] for p in doc["spec"]["ports"]}
+        labels = doc["metadata"]["labels"]
+        assert labels["app.kubernetes.io/name"] == doc["metadata"]["name"]
+        assert labels["app.kubernetes.io/part-of"] == "codepal"
+        found[(doc["metadata"]["namespace"], doc["metadata"]["name"])] = ports
+    app, mon = "codepal-prod", "codepal-prod-monitoring"
+    assert found == {
+        (app, "codepal-app"): {"http": 3000},
+        (app, "api-gateway"): {"http": 8080},
+        (app, "ai-service"): {"http": 8000},
+        (app, "auth-service"): {"http": 8081},
+        (app, "postgres"): {"postgres": 5432, "metrics": 9187},
+        (app, "redis"): {"redis": 6379, "metrics": 9121},
+        (mon, "prometheus"): {"web": 9090},
+        (mon, "alertmanager"): {"web": 9093},
+        (mon, "grafana"): {"http": 3000},
+        (mon, "kube-state-metrics"): {"http-metrics": 8080, "telemetry": 8081},
+        ("codepal-prod-node-exporter", "node-exporter"): {"metrics": 9100},
+    }
+    backup = load(rendered_root, "prod", "codepal-prod/cronjob-postgres-backup.yaml")
+    assert backup["spec"]["schedule"] == "0 3 * * *"
+    script = load(rendered_root, "prod", "codepal-prod/configmap-postgres-backup.yaml")["data"]["backup.sh"]
+    assert "pg_dump --no-owner --no-privileges | gzip -9" in script
+    env = {
+        e["name"]: e["value"] for e in backup["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["env"]
+    }
+    assert (env["BACKUP_BUCKET"], env["BACKUP_PREFIX"], env["BACKUP_RETENTION_DAYS"]) == (
+        "codepal-backups",
+        "production",
+        "30",
+    )
