@@ -64,7 +64,8 @@ def _resolved(name: str, files: dict[str, dict[str, Any]]) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     for parent in _parents(data):
         merged = _merge(merged, _resolved(parent, files))
-    return _merge(merged, {k: v for k, v in data.items() if k != "extends"})
+    resolved: dict[str, Any] = _merge(merged, {k: v for k, v in data.items() if k != "extends"})
+    return resolved
 
 
 def _reclass_value(value: Any) -> Any:
@@ -132,7 +133,10 @@ def generate(project: Path, out: Path, dest: Path) -> None:
         compile_step = {"input_type": "jinja2", "input_paths": [f"templates/{env}"], "output_path": "."}
         _write(
             dest / "inventory" / "targets" / f"{env}.yml",
-            {"classes": [f"env.{env}"], "parameters": {"kapitan": {"vars": {"target": env}, "compile": [compile_step]}}},
+            {
+                "classes": [f"env.{env}"],
+                "parameters": {"kapitan": {"vars": {"target": env}, "compile": [compile_step]}},
+            },
         )
         config = _resolved(env, files)
         for path in paths:
