@@ -84,7 +84,8 @@ def _machine(meta: dict[str, Any]) -> list[str]:
         f"- load average (1, 5, 15 min) at start: {meta['load_start']}; at end: {load_end}",
         f"- per row: 1 warm-up run under GNU time (peak RSS: largest process of that run), then"
         f" {meta['runs']} timed runs with hyperfine (validate: {meta['validate_runs']}); every run is a new process"
-        " (cold start, warm disk cache)",
+        " (cold start, warm disk cache); CPU = mean user + system time of the timed runs (less sensitive"
+        " than wall time to other load on the machine)",
     ]
 
 
@@ -100,14 +101,15 @@ def report(folder: Path, meta: dict[str, Any]) -> str:
                 f"{s['median']:.3f}",
                 f"{s['min']:.3f}",
                 f"{s['max']:.3f}",
+                f"{s['user'] + s['system']:.3f}",
                 res.rss_mib(name),
                 target,
                 "" if ok is None else _verdict(ok),
             ]
         )
 
-    def derived(label: str, value: str, target: str, ok: bool) -> None:
-        rows.append([label, value, "", "", "", target, _verdict(ok)])
+    def derived(label: str, value: str, target: str, ok: bool | None) -> None:
+        rows.append([label, value, "", "", "", "", target, "" if ok is None else _verdict(ok)])
 
     imports = res.median("import")
     check = res.median("check")
@@ -160,10 +162,20 @@ def report(folder: Path, meta: dict[str, Any]) -> str:
                 f"≤ {FLAT_FACTOR:g}× (stricter reading)",
                 marginal <= FLAT_FACTOR,
             )
-    header = ["row", "median (s)", "min (s)", "max (s)", "peak RSS (MiB)", "target", "result"]
+    if (folder / "kapitan-scale.json").is_file():
+        n = scales[-1]
+        theirs_n = res.median("kapitan-scale")
+        measured("kapitan-scale", f"`kapitan compile`, the {n} synthetic environments as targets, empty compiled/")
+        derived(
+            f"Kapitan ÷ ours at {n} environments, same run",
+            f"{theirs_n / times[n]:.1f}×",
+            "(for information)",
+            None,
+        )
+    header = ["row", "median (s)", "min (s)", "max (s)", "CPU (s)", "peak RSS (MiB)", "target", "result"]
     lines = [
         "| " + " | ".join(header) + " |",
-        "| " + " | ".join(["---"] + ["---:"] * 4 + ["---", "---"]) + " |",
+        "| " + " | ".join(["---"] + ["---:"] * 5 + ["---", "---"]) + " |",
         *("| " + " | ".join(r) + " |" for r in rows),
     ]
     notes = [
