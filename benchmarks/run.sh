@@ -59,12 +59,14 @@ scratch() {
     local dir=$1 entry
     rm -rf "$dir"
     mkdir -p "$dir"
+    shopt -s nullglob
     for entry in "$ROOT"/* "$ROOT"/.[!.]*; do
         case ${entry##*/} in
             .git | .venv | .venv-tools | .tools | out | benchmarks | tests | build | .*_cache | .hypothesis | *.egg-info) ;;
             *) cp -R "$entry" "$dir/" ;;
         esac
     done
+    shopt -u nullglob
     if [[ -e $ROOT/.venv-tools ]]; then ln -s "$ROOT/.venv-tools" "$dir/.venv-tools"; fi
     if [[ -e $ROOT/.tools ]]; then ln -s "$ROOT/.tools" "$dir/.tools"; fi
 }
