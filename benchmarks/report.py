@@ -126,9 +126,11 @@ def report(folder: Path, meta: dict[str, Any]) -> str:
     ours, theirs = res.median("render-empty"), res.median("kapitan")
     short, composition = _kapitan_set(folder)
     measured("kapitan", f"`kapitan compile`, comparable set ({short}), empty compiled/")
+    cpu = res.stats("kapitan"), res.stats("render-empty")
+    cpu_ratio = (cpu[0]["user"] + cpu[0]["system"]) / (cpu[1]["user"] + cpu[1]["system"])
     derived(
         "Kapitan ÷ ours (`render --all`, empty out/), same run",
-        f"{theirs / ours:.1f}×",
+        f"{theirs / ours:.1f}× (CPU {cpu_ratio:.1f}×)",
         f"≥ {KAPITAN_FACTOR:g}×",
         theirs / ours >= KAPITAN_FACTOR,
     )
