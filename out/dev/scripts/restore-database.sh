@@ -8,7 +8,7 @@ readonly NAMESPACE=codepal-dev
 readonly POSTGRES=statefulset/postgres
 readonly DATABASE=codepal
 readonly DB_USER=codepal
-readonly BACKUP_URL=s3://codepal-backups/development
+readonly BACKUP_URL=s3://codepal-backups-dev/dev
 readonly APP=codepal-app
 readonly TIMEOUT=300s
 

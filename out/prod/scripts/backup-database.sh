@@ -7,7 +7,7 @@ readonly NAMESPACE=codepal-prod
 readonly POSTGRES=statefulset/postgres
 readonly DATABASE=codepal
 readonly DB_USER=codepal
-readonly BACKUP_URL=s3://codepal-backups/production
+readonly BACKUP_URL=s3://codepal-backups-prod/production
 
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 target="${BACKUP_URL}/backup-${stamp}.sql.gz"

@@ -8,7 +8,7 @@ readonly NAMESPACE=codepal-prod
 readonly POSTGRES=statefulset/postgres
 readonly DATABASE=codepal
 readonly DB_USER=codepal
-readonly BACKUP_URL=s3://codepal-backups/production
+readonly BACKUP_URL=s3://codepal-backups-prod/production
 readonly APP=codepal-app
 readonly TIMEOUT=300s
 

@@ -171,10 +171,38 @@ resource "aws_iam_role_policy" "irsa" {
   name = each.key
   role = aws_iam_role.irsa[each.key].id
   policy = {
+    "cert-manager"       = data.aws_iam_policy_document.cert_manager.json
     "cluster-autoscaler" = data.aws_iam_policy_document.cluster_autoscaler.json
     "external-secrets"   = data.aws_iam_policy_document.external_secrets.json
-    "backup-writer"      = data.aws_iam_policy_document.backup_writer.json
+    "postgres-backup"    = data.aws_iam_policy_document.postgres_backup.json
   }[each.key]
+}
+
+# cert-manager solves DNS-01 challenges (the wildcard certificate) in this zone only.
+data "aws_iam_policy_document" "cert_manager" {
+  statement {
+    sid       = "ReadChanges"
+    actions   = ["route53:GetChange"]
+    resources = ["arn:${local.partition}:route53:::change/*"]
+  }
+
+  statement {
+    sid       = "WriteChallengeRecords"
+    actions   = ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"]
+    resources = [aws_route53_zone.main.arn]
+
+    condition {
+      test     = "ForAllValues:StringEquals"
+      variable = "route53:ChangeResourceRecordSetsRecordTypes"
+      values   = ["TXT"]
+    }
+  }
+
+  statement {
+    sid       = "FindZone"
+    actions   = ["route53:ListHostedZonesByName"]
+    resources = ["*"]
+  }
 }
 
 data "aws_iam_policy_document" "cluster_autoscaler" {
@@ -228,7 +256,7 @@ data "aws_iam_policy_document" "external_secrets" {
   }
 }
 
-data "aws_iam_policy_document" "backup_writer" {
+data "aws_iam_policy_document" "postgres_backup" {
   statement {
     sid       = "ListBackups"
     actions   = ["s3:ListBucket"]

@@ -7,7 +7,7 @@ readonly NAMESPACE=codepal-staging
 readonly POSTGRES=statefulset/postgres
 readonly DATABASE=codepal
 readonly DB_USER=codepal
-readonly BACKUP_URL=s3://codepal-backups/staging
+readonly BACKUP_URL=s3://codepal-backups-staging/staging
 
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 target="${BACKUP_URL}/backup-${stamp}.sql.gz"

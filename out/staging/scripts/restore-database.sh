@@ -8,7 +8,7 @@ readonly NAMESPACE=codepal-staging
 readonly POSTGRES=statefulset/postgres
 readonly DATABASE=codepal
 readonly DB_USER=codepal
-readonly BACKUP_URL=s3://codepal-backups/staging
+readonly BACKUP_URL=s3://codepal-backups-staging/staging
 readonly APP=codepal-app
 readonly TIMEOUT=300s
 

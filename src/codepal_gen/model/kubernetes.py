@@ -22,6 +22,7 @@ from typing import Any
 
 from ..config import Environment, freeze, thaw
 from ..errors import UserError
+from . import irsa
 from . import kubernetes_pods as pods
 from .kubernetes_data import data_tier
 from .kubernetes_monitoring import monitoring
@@ -171,16 +172,16 @@ def _stack(env: Environment) -> Stack:
     monitoring(env, stack, prefix)
     tls(env, stack)
     store_labels = pods.labels("external-secrets", env.name, "secrets")
-    store_role = (
-        f"arn:aws:iam::{config['aws']['account_id']}:role/{config['project']['name']}-{env.name}-external-secrets"
+    store_role = irsa.roles(env)["external-secrets"]
+    stack.account(
+        store_role["service_account"], store_role["namespace"], store_labels, automount=False, role=store_role["arn"]
     )
-    stack.account("external-secrets-reader", k8s["namespace"], store_labels, automount=False, role=store_role)
     stack.context["store"] = {
         "name": k8s["secrets"]["store"],
         "labels": store_labels,
         "region": config["aws"]["region"],
-        "account": "external-secrets-reader",
-        "account_namespace": k8s["namespace"],
+        "account": store_role["service_account"],
+        "account_namespace": store_role["namespace"],
         "namespaces": [k8s["namespace"], k8s["monitoring_namespace"]],
         "refresh": k8s["secrets"]["refresh_interval"],
     }
@@ -230,6 +231,7 @@ def build(env: Environment) -> Mapping[str, Any]:
         "k8s_poddisruptionbudget": stack.budgets,
         "k8s_role": {f"{r['namespace']}/role-{r['name']}": r for r in stack.roles.values()},
         "k8s_rolebinding": {f"{r['namespace']}/rolebinding-{r['name']}": r for r in stack.roles.values()},
+        "k8s_clusterrole": stack.cluster_roles,
         "k8s_certificate": stack.certificates,
         "k8s_clusterissuer": stack.issuers,
         "k8s_ingress": stack.ingresses,

@@ -7,6 +7,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..config import Environment
+from . import irsa
 from . import kubernetes_pods as pods
 from .kubernetes_stack import Stack, workload
 from .quantity import parse
@@ -105,7 +106,7 @@ def data_tier(env: Environment, stack: Stack, prefix: str) -> None:
             "PGHOST": f"postgres.{ns}.svc.cluster.local",
             "PGPORT": "5432",
             "PGDATABASE": pg["database"],
-            "BACKUP_BUCKET": bk["bucket"],
+            "BACKUP_BUCKET": config["terraform"]["backups"]["bucket"],  # the bucket Terraform creates
             "BACKUP_PREFIX": bk["prefix"],
             "BACKUP_RETENTION_DAYS": str(bk["retention_days"]),
             "AWS_REGION": config["aws"]["region"],
@@ -114,8 +115,8 @@ def data_tier(env: Environment, stack: Stack, prefix: str) -> None:
         config_files={"configmap": f"kubernetes/{ns}/configmap-postgres-backup.yaml"},
     )
     backup["env_list"] = [{"name": k, "value": v} for k, v in sorted(backup["env"].items())]
-    role = f"arn:aws:iam::{config['aws']['account_id']}:role/{config['project']['name']}-{env.name}-postgres-backup"
-    stack.account("postgres-backup", ns, backup["labels"], automount=False, role=role)
+    role = irsa.roles(env)["postgres-backup"]
+    stack.account(role["service_account"], role["namespace"], backup["labels"], automount=False, role=role["arn"])
     stack.call("postgres-backup", "postgres", (5432,))
     stack.call_internet("postgres-backup")
 

@@ -73,8 +73,19 @@ def monitoring(env: Environment, stack: Stack, prefix: str) -> None:
             "rules": rules,
             "subjects": [{"kind": "ServiceAccount", "name": name, "namespace": ns}],
         }
+    # Node discovery (the kubelet and cAdvisor jobs) is cluster-scoped: read-only on nodes, nothing else.
+    stack.cluster_roles[f"prometheus-nodes-{app_ns}"] = {
+        "name": f"prometheus-nodes-{app_ns}",
+        "labels": pods.labels("prometheus", env.name, "monitoring"),
+        "rules": [
+            {"apiGroups": [""], "resources": ["nodes"], "verbs": ["get", "list", "watch"]},
+            {"apiGroups": [""], "resources": ["nodes/metrics"], "verbs": ["get"]},
+        ],
+        "subjects": [{"kind": "ServiceAccount", "name": "prometheus", "namespace": ns}],
+    }
     stack.scrape("prometheus", (9090,))
     stack.call("prometheus", "cert-manager", (9402,))
+    stack.call("prometheus", "nodes", (10250,))
     stack.call_api("prometheus")
 
     alertmanager = workload(stack, "alertmanager", ns, "monitoring")

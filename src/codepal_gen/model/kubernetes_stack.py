@@ -22,6 +22,7 @@ class Stack:
     secrets: dict[str, Any] = field(default_factory=dict)
     budgets: dict[str, Any] = field(default_factory=dict)
     roles: dict[str, Any] = field(default_factory=dict)
+    cluster_roles: dict[str, Any] = field(default_factory=dict)
     certificates: dict[str, Any] = field(default_factory=dict)
     issuers: dict[str, Any] = field(default_factory=dict)
     ingresses: dict[str, Any] = field(default_factory=dict)

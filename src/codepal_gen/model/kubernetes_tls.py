@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..config import Environment
+from . import irsa
 from . import kubernetes_pods as pods
 from .kubernetes_stack import Stack
 
@@ -13,7 +14,7 @@ def tls(env: Environment, stack: Stack) -> None:
     tls, ingress = k8s["tls"], k8s["ingress"]
     ns = k8s["namespace"]
     labels = pods.labels("certificates", env.name, "tls")
-    role = f"arn:aws:iam::{config['aws']['account_id']}:role/{config['project']['name']}-{env.name}-cert-manager"
+    role = irsa.roles(env)["cert-manager"]["arn"]
     for issuer, server in (
         ("letsencrypt-production", "https://acme-v02.api.letsencrypt.org/directory"),
         ("letsencrypt-staging", "https://acme-staging-v02.api.letsencrypt.org/directory"),

@@ -43,7 +43,13 @@ def scrape_jobs(config: Mapping[str, Any]) -> list[dict[str, Any]]:
         endpoints("redis", "redis-exporter", ns, "metrics"),
         # kube-state-metrics and cert-manager report other objects' namespaces: keep them.
         endpoints("kube-state-metrics", "kube-state-metrics", mns, "http-metrics", honor=True),
-        endpoints("node-exporter", "node-exporter", mns, "metrics"),
+        # node-exporter needs the host, so it lives in its own (privileged) namespace.
+        endpoints(
+            "node-exporter",
+            "node-exporter",
+            config["kubernetes"]["monitoring"]["node_exporter"]["namespace"],
+            "metrics",
+        ),
         endpoints("prometheus", "prometheus", mns, "web"),
         endpoints("alertmanager", "alertmanager", mns, "web"),
         endpoints("cert-manager", "cert-manager", "cert-manager", "tcp-prometheus-servicemonitor", honor=True),

@@ -29,7 +29,10 @@ def build(env: Environment) -> Mapping[str, Any]:
         "postgres": scripts["postgres_workload"],
         "database": scripts["database"],
         "database_user": scripts["database_user"],
-        "backup_url": f"s3://{scripts['backup_bucket']}/{scripts['backup_prefix']}",
+        "backup_url": "s3://"
+        + config["terraform"]["backups"]["bucket"]
+        + "/"
+        + config["kubernetes"]["postgres"]["backup"]["prefix"],
         "region": config["aws"]["region"],
         "zone": domain + ".",
         "lb_names": [f"{domain}.", f"{hosts['app']}.", f"{hosts['api']}."],

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..config import Environment, freeze
+from . import irsa
 from .quantity import scale_count
 
 #: The VPC is cut in eighths: the first eighth is cut again in quarters for the
@@ -20,13 +21,6 @@ from .quantity import scale_count
 PRIVATE_PREFIX_DELTA = 3
 PUBLIC_PREFIX_DELTA = 5
 AWS_SMALLEST_SUBNET = 28
-
-#: Kubernetes service accounts that call AWS, by IRSA role suffix.
-IRSA = {
-    "cluster-autoscaler": ("kube-system", "cluster-autoscaler"),
-    "external-secrets": ("external-secrets", "external-secrets"),
-    "backup-writer": (None, "postgres-backup"),  # None: the application namespace
-}
 
 
 def subnet_plan(vpc_cidr: str, zones: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -83,10 +77,9 @@ def build(env: Environment) -> Mapping[str, Any]:
     for host in (config["hosts"]["app"], config["hosts"]["api"]):
         if host != domain and not host.endswith("." + domain):
             raise ValueError(f"host {host} is outside the environment's zone {domain}")
-    app_namespace = config.get("kubernetes", {}).get("namespace", name)
-    irsa = {
-        role: {"namespace": namespace or app_namespace, "service_account": account}
-        for role, (namespace, account) in sorted(IRSA.items())
+    roles = {
+        suffix: {"namespace": role["namespace"], "service_account": role["service_account"]}
+        for suffix, role in irsa.roles(env).items()
     }
     dnssec = config.get("dns", {}).get("dnssec", {}).get("enabled", True)
     rds_major = tf["rds"]["engine_version"].split(".")[0]
@@ -100,7 +93,7 @@ def build(env: Environment) -> Mapping[str, Any]:
                 "private_subnets": private,
                 "nat_zones": nat_zones,
                 "node_groups": node_groups(tf["eks"]["node_groups"], config.get("scale", 1)),
-                "irsa": irsa,
+                "irsa": roles,
                 "secrets_prefix": f"{project}/{env.name}/",
                 "replica_bucket": f"{backups['bucket']}-replica",
                 "logs_bucket": f"{name}-logs",
