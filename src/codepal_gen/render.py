@@ -90,12 +90,16 @@ def discover(templates_dir: Path) -> list[TemplateFile]:
     return sorted(found, key=lambda t: (_kind_rank(t.kind), t.name))
 
 
-def environments(templates_dir: Path, cache_dir: Path | None = None) -> dict[str, jinja2.Environment]:
-    """One Jinja environment per output format, sharing the loader (and bytecode cache)."""
+def environments(templates_dir: Path, cache: bool = True) -> dict[str, jinja2.Environment]:
+    """One Jinja environment per output format, sharing the loader and the bytecode cache.
+
+    The bytecode cache is Jinja's own (a per-user folder under the system temp dir,
+    keyed by template name and source checksum), so an edited template is always
+    recompiled and nothing is written inside the project."""
     from . import formats
 
     loader = jinja2.FileSystemLoader(str(templates_dir))
-    cache = jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir else None
+    bytecode = jinja2.FileSystemBytecodeCache() if cache else None
     envs: dict[str, jinja2.Environment] = {}
     for fmt in formats.all_formats():
         env = jinja2.Environment(
@@ -106,7 +110,7 @@ def environments(templates_dir: Path, cache_dir: Path | None = None) -> dict[str
             lstrip_blocks=True,
             autoescape=False,
             finalize=finalizer(fmt.escape),
-            bytecode_cache=cache,
+            bytecode_cache=bytecode,
             extensions=[GithubExpressions] if fmt.github_expressions else [],
         )
         env.filters.pop("safe", None)  # the escape hatch a value must never get
