@@ -65,7 +65,7 @@ def test_least_privilege_and_pinning(rendered_root: Path) -> None:
                 assert step["with"]["persist-credentials"] is False
             if "run" in step:
                 assert "${{" not in step["run"], step["run"]
-    assert "      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8   # v5.0.0\n" in text
+    assert "    - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0\n" in text
 
 
 def test_production_deploys_after_approval_with_backup_blue_green_and_rollback(rendered_root: Path) -> None:

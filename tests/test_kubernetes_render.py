@@ -221,7 +221,7 @@ def test_scrape_targets_follow_the_observability_contract(rendered_root: Path) -
         e["name"]: e["value"] for e in backup["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["env"]
     }
     assert (env["BACKUP_BUCKET"], env["BACKUP_PREFIX"], env["BACKUP_RETENTION_DAYS"]) == (
-        "codepal-backups",
+        "codepal-backups-prod",  # the bucket Terraform creates (terraform.backups.bucket)
         "production",
         "30",
     )

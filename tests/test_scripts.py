@@ -31,7 +31,7 @@ def test_every_environment_has_every_script_in_strict_mode(rendered_root: Path) 
 def test_values_come_from_config(rendered_root: Path) -> None:
     backup = (rendered_root / "out/prod/scripts/backup-database.sh").read_text(encoding="utf-8")
     assert "readonly NAMESPACE=codepal-prod\n" in backup
-    assert "readonly BACKUP_URL=s3://codepal-backups/production\n" in backup
+    assert "readonly BACKUP_URL=s3://codepal-backups-prod/production\n" in backup
     health = (rendered_root / "out/staging/scripts/health-check.sh").read_text(encoding="utf-8")
     assert (
         "readonly URLS=(https://app.staging.codepal.com/api/health https://api.staging.codepal.com/api/health )\n"

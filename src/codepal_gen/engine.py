@@ -77,6 +77,11 @@ def render(project: Project, names: Sequence[str], out_dir: Path) -> RenderResul
 
     fingerprint = inputs_fingerprint(project)
     output.check_output_root(out_dir, names)
+    if all(output.current(out_dir / name, fingerprint) for name in names):
+        # Same inputs, every generated file intact, nothing else there: rendering would change nothing.
+        manifests = [output.read_manifest(out_dir / name) for name in names]
+        unchanged = sum(len(m.files) + 1 for m in manifests if m is not None)
+        return RenderResult(written=0, deleted=0, unchanged=unchanged)
     trees = render_trees(project, names)
     plans = [output.plan(tree, fingerprint, out_dir / tree.env, project.relative(out_dir / tree.env)) for tree in trees]
     for plan in plans:

@@ -11,14 +11,47 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml as pyyaml
 
 from . import Format, OutputError, Raw, comment_header
 from .yaml_emitter import emit
 
-_LOADER = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
+
+class _Core12Loader(getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's parser with the YAML 1.2 core schema, the schema templates are written in.
+
+    PyYAML resolves plain scalars by YAML 1.1 (``on``/``yes`` are booleans, ``010``
+    is octal, dates become dates); templates and ruamel.yaml use 1.2, so a
+    workflow's ``on:`` must stay the string "on". The emitter quotes anything
+    either version could misread, so the output means the same to both."""
+
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {}
+
+
+def _int12(loader: pyyaml.BaseLoader, node: pyyaml.ScalarNode) -> int:
+    text = str(node.value).replace("_", "")
+    sign = -1 if text.startswith("-") else 1
+    digits = text.lstrip("+-")
+    if digits.startswith(("0o", "0x")):
+        return sign * int(digits[2:], 8 if digits[1] == "o" else 16)
+    return sign * int(digits, 10)
+
+
+for _tag, _pattern, _first in (
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        "float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+.0123456789",
+    ),
+):
+    _Core12Loader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first))
+_Core12Loader.add_constructor("tag:yaml.org,2002:int", _int12)
+_LOADER = _Core12Loader
 
 # Characters a YAML double-quoted scalar must not carry literally (YAML 1.2 §5.1
 # printable set, minus line-break characters that YAML 1.1 readers fold).
@@ -115,19 +148,24 @@ def github_escape(value: Any) -> str:
     return quote(value)
 
 
-_USES_COMMENT = re.compile(r"^\s*(?:-\s+)?uses:\s*[\"']?([^\"'\s]+)[\"']?\s+#\s*(\S.*?)\s*$", re.MULTILINE)
+_USES = re.compile(r"^(\s*(?:-\s+)?uses:\s*)[\"']?([^\"'\s#]+)[\"']?(?:\s+#\s*(\S.*?))?\s*$")
 
 
 def normalize_workflow(text: str, header: str) -> str:
     """Canonical YAML in the template's key order (``name``, ``on``, ``jobs`` read top-down),
-    keeping the version comment written beside each pinned ``uses:``."""
+    keeping the version comment written beside each pinned ``uses:``.
+
+    Key order is kept, so the n-th ``uses:`` of the output is the n-th of the
+    template; its comment goes back beside it."""
     data = _load(text)
-    comments = dict(_USES_COMMENT.findall(text))
+    written = [m for m in map(_USES.match, text.split("\n")) if m]
     lines = emit(data, sort_keys=False).split("\n")
-    for i, line in enumerate(lines):
-        found = re.match(r"^(\s*(?:-\s+)?uses:\s*)(\S+)$", line)
-        if found and found.group(2) in comments:
-            lines[i] = f"{line} # {comments[found.group(2)]}"
+    emitted = [i for i, line in enumerate(lines) if _USES.match(line)]
+    if len(written) == len(emitted):
+        for i, source in zip(emitted, written, strict=True):
+            found = _USES.match(lines[i])
+            if found and found.group(2) == source.group(2) and source.group(3):
+                lines[i] = f"{lines[i]} # {source.group(3)}"
     return comment_header("#", "\n".join(lines), header)
 
 

@@ -31,6 +31,8 @@ _RESERVED = frozenset(
     for w in (base, base.capitalize(), base.upper())
 )
 _PLAIN = re.compile(r"^[A-Za-z_/$(][A-Za-z0-9_./@%+=:,()$<>&*!?\[\]{}' \"-]*$")
+# Command-line flags (--storage.tsdb.path=/x, -v): a dash then a letter is plain in both versions.
+_FLAG = re.compile(r"^--?[A-Za-z][A-Za-z0-9_./@%+=:,()$<>&*!?\[\]{}' \"-]*$")
 _QUANTITY = re.compile(r"^[0-9]+(\.[0-9]+)?([a-df-zA-DF-Z][a-zA-Z]?)$")
 _UNSAFE = re.compile('[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff\\ufeff\\ufffe\\uffff"\\\\]')
 _BLOCK_UNSAFE = re.compile("[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff\\ufeff\\ufffe\\uffff]")
@@ -54,7 +56,7 @@ def _plain_ok(text: str) -> bool:
         return False
     if _QUANTITY.match(text):
         return True
-    if not _PLAIN.match(text):
+    if not (_PLAIN.match(text) or _FLAG.match(text)):
         return False
     # ": " starts a mapping value, " #" a comment; a trailing ":" is a key; "{", "[", "'", '"'
     # and friends are only safe inside, never first (the first-character class excludes them).
@@ -97,20 +99,25 @@ def _block(text: str, indent: str) -> str | None:
     return f"|{chomp}\n" + "\n".join(rows)
 
 
+def _keys(mapping: Mapping[Any, Any], sort_keys: bool) -> list[Any]:
+    keys = list(mapping)
+    return sorted(keys, key=lambda k: (not isinstance(k, str), str(k))) if sort_keys else keys
+
+
 def _lines(value: Any, indent: str, sort_keys: bool, out: list[str], prefix: str) -> None:
     """Append ``value`` written after ``prefix`` (``key:`` or ``-``) at ``indent``."""
     if isinstance(value, Mapping) and value:
-        keys = sorted(value) if sort_keys else list(value)
+        keys = _keys(value, sort_keys)
         if prefix.endswith("-"):
             first = True
             for key in keys:
                 lead = f"{prefix} " if first else f"{indent}  "
-                _entry(str(key), value[key], f"{indent}  ", sort_keys, out, lead)
+                _entry(key, value[key], f"{indent}  ", sort_keys, out, lead)
                 first = False
             return
         out.append(prefix)
         for key in keys:
-            _entry(str(key), value[key], indent, sort_keys, out, indent)
+            _entry(key, value[key], indent, sort_keys, out, indent)
         return
     if isinstance(value, (list, tuple)) and value:
         out.append(prefix)
@@ -126,12 +133,12 @@ def _lines(value: Any, indent: str, sort_keys: bool, out: list[str], prefix: str
         out.append(f"{prefix} {block}" if block else f"{prefix} {scalar(value)}")
 
 
-def _entry(key: str, value: Any, indent: str, sort_keys: bool, out: list[str], lead: str) -> None:
+def _entry(key: Any, value: Any, indent: str, sort_keys: bool, out: list[str], lead: str) -> None:
     head = f"{lead}{scalar(key)}:"
     if isinstance(value, Mapping) and value:
         out.append(head)
-        for sub in sorted(value) if sort_keys else list(value):
-            _entry(str(sub), value[sub], indent + "  ", sort_keys, out, indent + "  ")
+        for sub in _keys(value, sort_keys):
+            _entry(sub, value[sub], indent + "  ", sort_keys, out, indent + "  ")
     elif isinstance(value, (list, tuple)) and value:
         out.append(head)
         for item in value:
@@ -155,8 +162,8 @@ def emit(data: Any, sort_keys: bool = True) -> str:
     """The canonical YAML text of one document holding ``data``."""
     out: list[str] = []
     if isinstance(data, Mapping) and data:
-        for key in sorted(data) if sort_keys else list(data):
-            _entry(str(key), data[key], "", sort_keys, out, "")
+        for key in _keys(data, sort_keys):
+            _entry(key, data[key], "", sort_keys, out, "")
     elif isinstance(data, (list, tuple)) and data:
         for item in data:
             _item(item, "", sort_keys, out)
