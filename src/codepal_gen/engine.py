@@ -38,29 +38,35 @@ def select(project: Project, names: Sequence[str], all_: bool) -> list[str]:
 
 
 def render_trees(project: Project, names: Sequence[str]) -> list[Rendered]:
-    """Load, validate and render the named environments in memory."""
-    from .config import load_environments
+    """Load, validate and render the named environments in memory (environments in parallel)."""
+    from types import MappingProxyType
+
+    from .config import Environment, load_environments
     from .context import build_context
     from .errors import Problem
-    from .render import discover, environments, render_environment
+    from .parallel import fork_map
+    from .render import Rendered, compile_all, discover, environments, render_environment
 
     envs = load_environments(project, names)
     templates = discover(project.templates)
     jinja_envs = environments(project.templates)
-    trees = []
-    problems: list[Problem] = []
-    for env in envs:
+    compile_all(templates, jinja_envs)  # once, before the workers fork
+
+    def render_one(env: Environment) -> tuple[str, dict[str, str], tuple[Problem, ...]]:
         try:
-            trees.append(
-                render_environment(env.name, env.source, build_context(env), templates, jinja_envs, project.templates)
-            )
+            context = build_context(env)
+            tree = render_environment(env.name, env.source, context, templates, jinja_envs, project.templates)
         except UserError as exc:
             if not exc.problems:
                 raise
-            problems.extend(exc.problems)
+            return env.name, {}, exc.problems
+        return env.name, dict(tree.files), ()
+
+    results = fork_map(render_one, envs)
+    problems = [p for _, _, found in results for p in found]
     if problems:
         raise UserError(problems)
-    return trees
+    return [Rendered(name, MappingProxyType(files)) for name, files, _ in results]
 
 
 @dataclass(frozen=True)

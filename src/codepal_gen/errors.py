@@ -51,6 +51,10 @@ class UserError(Exception):
             self.text = "\n".join(str(p) for p in self.problems)
         super().__init__(self.text)
 
+    def __reduce__(self) -> tuple[type[UserError], tuple[tuple[Problem, ...] | str]]:
+        # Keeps the problems when the error crosses a process boundary (parallel rendering).
+        return (UserError, (self.problems if self.problems else self.text,))
+
 
 def raise_if(problems: Iterable[Problem]) -> None:
     """Raise one :class:`UserError` carrying every problem, if there are any."""

@@ -120,6 +120,15 @@ def environments(templates_dir: Path, cache: bool = True) -> dict[str, jinja2.En
     return envs
 
 
+def compile_all(templates: list[TemplateFile], jinja_envs: Mapping[str, jinja2.Environment]) -> None:
+    """Load every template now (syntax errors surface later, with their line, in render)."""
+    for template in templates:
+        try:
+            jinja_envs[template.fmt.name].get_template(template.name)
+        except jinja2.TemplateSyntaxError:
+            continue
+
+
 def _sha256(value: Any) -> str:
     """Filter ``sha256``: hex digest of a text (e.g. a ConfigMap's content, to roll pods)."""
     return hashlib.sha256(str(value).encode("utf-8")).hexdigest()
