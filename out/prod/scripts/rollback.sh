@@ -7,7 +7,6 @@
 set -euo pipefail
 IFS=$'\n\t'
 readonly NAMESPACE=codepal-prod
-readonly TIMEOUT=300s
 declare -rA IMAGES=([ai-service]=ghcr.io/codepal/ai-service [api-gateway]=ghcr.io/codepal/api-gateway [auth-service]=ghcr.io/codepal/auth-service [codepal-app]=ghcr.io/codepal/codepal-app )
 readonly APP=codepal-app
 readonly SLOT_LABEL=codepal.com/slot

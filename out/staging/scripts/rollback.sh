@@ -6,8 +6,8 @@
 set -euo pipefail
 IFS=$'\n\t'
 readonly NAMESPACE=codepal-staging
-readonly TIMEOUT=300s
 declare -rA IMAGES=([ai-service]=ghcr.io/codepal/ai-service [api-gateway]=ghcr.io/codepal/api-gateway [auth-service]=ghcr.io/codepal/auth-service [codepal-app]=ghcr.io/codepal/codepal-app )
+readonly TIMEOUT=300s
 # service -> its Deployment (names from the Kubernetes output).
 declare -rA DEPLOYMENTS=([ai-service]=ai-service [api-gateway]=api-gateway [auth-service]=auth-service [codepal-app]=codepal-app )
 
