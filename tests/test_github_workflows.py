@@ -77,7 +77,11 @@ def test_production_deploys_after_approval_with_backup_blue_green_and_rollback(r
     assert steps.index("Database backup") < steps.index(
         "Blue-green deployment (switches back by itself when health checks fail)"
     )
-    assert job["steps"][-1] == {"name": "Roll back", "if": "${{ failure() }}", "run": 'bash "$SCRIPTS/rollback.sh"'}
+    assert job["steps"][-1] == {
+        "name": "Roll back",
+        "if": "${{ failure() }}",
+        "run": 'bash "$SCRIPTS/rollback.sh" "$IMAGE_TAG"',
+    }
     assert job["env"]["SCRIPTS"] == "out/prod/scripts"
     role = next(s for s in job["steps"] if s.get("name", "").startswith("AWS credentials"))
     assert role["with"]["role-to-assume"] == "arn:aws:iam::123456789012:role/codepal-prod-github-deploy"

@@ -22,9 +22,14 @@ def container(doc: Any, index: int = 0) -> Any:
 
 def test_staging_runs_at_half_of_prod_and_dev_has_its_own_sizes(rendered_root: Path) -> None:
     sizes = {}
-    for env, ns in (("prod", "codepal-prod"), ("staging", "codepal-staging"), ("dev", "codepal-dev")):
-        app = container(load(rendered_root, env, f"{ns}/deployment-codepal-app.yaml"))
-        hpa = load(rendered_root, env, f"{ns}/horizontalpodautoscaler-codepal-app.yaml")["spec"]
+    # prod deploys blue-green: each slot is sized for all traffic
+    for env, ns, app_name in (
+        ("prod", "codepal-prod", "codepal-app-blue"),
+        ("staging", "codepal-staging", "codepal-app"),
+        ("dev", "codepal-dev", "codepal-app"),
+    ):
+        app = container(load(rendered_root, env, f"{ns}/deployment-{app_name}.yaml"))
+        hpa = load(rendered_root, env, f"{ns}/horizontalpodautoscaler-{app_name}.yaml")["spec"]
         prom = load(rendered_root, env, f"{ns}-monitoring/statefulset-prometheus.yaml")["spec"]
         pg = container(load(rendered_root, env, f"{ns}/statefulset-postgres.yaml"))
         sizes[env] = (
@@ -68,7 +73,7 @@ def test_tuning_follows_the_scaled_memory_limits(rendered_root: Path) -> None:
 
 
 def test_pdb_leaves_room_at_the_hpa_minimum(rendered_root: Path) -> None:
-    prod = load(rendered_root, "prod", "codepal-prod/poddisruptionbudget-codepal-app.yaml")["spec"]
+    prod = load(rendered_root, "prod", "codepal-prod/poddisruptionbudget-codepal-app-green.yaml")["spec"]
     dev = load(rendered_root, "dev", "codepal-dev/poddisruptionbudget-codepal-app.yaml")["spec"]
     assert (prod.get("minAvailable"), prod["unhealthyPodEvictionPolicy"]) == (2, "AlwaysAllow")
     assert (dev.get("maxUnavailable"), "minAvailable" in dev) == (1, False)
@@ -130,7 +135,7 @@ def test_prometheus_and_alertmanager_configs_are_embedded_byte_for_byte(rendered
 
 def test_a_configmap_change_rolls_the_pods(project: Path, run: Run) -> None:
     assert run("-C", project, "render", "prod").code == 0
-    rel = "codepal-prod/deployment-auth-service.yaml"
+    rel = "codepal-prod/deployment-auth-service-blue.yaml"
     before = load(project, "prod", rel)["spec"]["template"]["metadata"]["annotations"]["checksum/configmap"]
     base = project / "environments/_base.yaml"
     base.write_text(base.read_text(encoding="utf-8").replace("JWT_TTL: 15m", "JWT_TTL: 10m"), encoding="utf-8")

@@ -37,16 +37,16 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str]:
     apps = templates / "{k8s_app_ns}"
     # an unknown field in a built-in kind and in a custom resource
     edit(
-        apps / "deployment-{k8s_app}.yaml.j2",
+        apps / "deployment-{k8s_deployment}.yaml.j2",
         "          imagePullPolicy: Always\n",
         "          imagePullPolicy: Always\n          bogusField: true\n",
     )
     edit(templates / "{k8s_certificate}.yaml.j2", "  secretName:", "  secretNme: x\n  secretName:")
     # a wrong type
     edit(
-        apps / "horizontalpodautoscaler-{k8s_app}.yaml.j2",
-        "{{ k8s_app.max_replicas }}",
-        '{{ k8s_app.max_replicas ~ "" }}',
+        apps / "horizontalpodautoscaler-{k8s_deployment}.yaml.j2",
+        "{{ k8s_deployment.max_replicas }}",
+        '{{ k8s_deployment.max_replicas ~ "" }}',
     )
     # a securityContext control missing (the redis exporter's)
     edit(
@@ -69,9 +69,9 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str]:
     )
     # liveness identical to readiness
     edit(
-        apps / "deployment-{k8s_app}.yaml.j2",
-        "livenessProbe: {{ k8s_app.liveness }}",
-        "livenessProbe: {{ k8s_app.readiness }}",
+        apps / "deployment-{k8s_deployment}.yaml.j2",
+        "livenessProbe: {{ k8s_deployment.liveness }}",
+        "livenessProbe: {{ k8s_deployment.readiness }}",
     )
     # a mount nested in a read-only configMap volume; a secret key nobody produces
     grafana = root / "templates/kubernetes/{k8s_mon_ns}/deployment-grafana.yaml.j2"
@@ -117,7 +117,7 @@ def test_validate_fails_on_broken_output(broken: tuple[Path, int, str]) -> None:
 
 def test_an_unknown_field_is_named_by_file_line_and_path(broken: tuple[Path, int, str]) -> None:
     root, _, out = broken
-    rel = f"{APP}/deployment-codepal-app.yaml"
+    rel = f"{APP}/deployment-codepal-app-blue.yaml"
     line = line_of(root, rel, "bogusField")
     assert (
         f"{rel}:{line}: kubernetes-schema: schema: "
@@ -130,7 +130,7 @@ def test_an_unknown_field_is_named_by_file_line_and_path(broken: tuple[Path, int
 
 def test_a_wrong_type_is_named_by_file_line_and_path(broken: tuple[Path, int, str]) -> None:
     root, _, out = broken
-    rel = f"{APP}/horizontalpodautoscaler-codepal-app.yaml"
+    rel = f"{APP}/horizontalpodautoscaler-codepal-app-green.yaml"
     line = line_of(root, rel, "maxReplicas")
     assert f"{rel}:{line}: kubernetes-schema: schema: spec.maxReplicas: '10' is not of type 'integer'" in out
 
@@ -174,7 +174,7 @@ def test_nested_mounts_and_missing_secret_keys_are_caught(broken: tuple[Path, in
 
 def test_liveness_must_differ_from_readiness(broken: tuple[Path, int, str]) -> None:
     root, _, out = broken
-    rel = f"{APP}/deployment-api-gateway.yaml"
+    rel = f"{APP}/deployment-api-gateway-green.yaml"
     path = "spec.template.spec.containers[0].livenessProbe"
     message = "identical to the readinessProbe: a failing dependency would restart the pod, not just drain it"
     assert f"{rel}:{line_of(root, rel, 'livenessProbe:')}: kubernetes-refs: probes-differ: {path}: {message}" in out

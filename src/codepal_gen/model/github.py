@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..config import Environment, freeze
+from . import rollout as rollouts
 
 
 def build(env: Environment) -> Mapping[str, Any]:
@@ -19,6 +20,7 @@ def build(env: Environment) -> Mapping[str, Any]:
     deploy = github["deploy"]
     actions = github["actions"]
     hosts = config["hosts"]
+    plan = rollouts.rollout(config)
     workflow = {
         "name": f"{config['project']['name']} {env.name}",
         "uses": {name: f"{name}@{pin['sha']}" for name, pin in actions.items()},
@@ -45,7 +47,13 @@ def build(env: Environment) -> Mapping[str, Any]:
         "region": config["aws"]["region"],
         "cluster": deploy["cluster"],
         "namespace": config["kubernetes"]["namespace"],
-        "blue_green": deploy["strategy"] == "blue-green",
+        # kubernetes.blue_green decides, so the job runs the script matching the rendered Deployments
+        "deploy_step": (
+            "Blue-green deployment (switches back by itself when health checks fail)"
+            if plan.blue_green
+            else "Rolling deployment"
+        ),
+        "deploy_run": f'bash "$SCRIPTS/{plan.script}.sh" "$IMAGE_TAG"',
         "database_backup": deploy["database_backup"],
         "performance_check": deploy["performance_check"],
         "scripts": f"out/{env.name}/scripts",

@@ -6,7 +6,9 @@ tier, monitoring and ingress workloads (``kubernetes_data``,
 
 * ``k8s_ns`` (every namespace), ``k8s_app_ns``, ``k8s_mon_ns``, ``k8s_node_ns``,
   ``k8s_ingress_ns`` (one key each: the folder of namespace-specific templates);
-* ``k8s_app`` (application services), ``k8s_ingress``, ``k8s_clusterissuer``,
+* ``k8s_app`` (application services: ConfigMap), ``k8s_deployment`` (their
+  Deployments and HPAs: one per service, or ``<service>-blue``/``-green`` with
+  blue-green, see :mod:`.rollout`), ``k8s_ingress``, ``k8s_clusterissuer``,
   ``k8s_clustersecretstore``;
 * per-kind objects keyed ``<namespace>/<kind>-<name>`` (``k8s_service``,
   ``k8s_serviceaccount``, ``k8s_externalsecret``, ``k8s_networkpolicy``,
@@ -24,6 +26,7 @@ from ..config import Environment, freeze, thaw
 from ..errors import UserError
 from . import irsa
 from . import kubernetes_pods as pods
+from . import rollout as rollouts
 from .kubernetes_data import data_tier
 from .kubernetes_monitoring import monitoring
 from .kubernetes_network import Peer, namespace_defaults, policies
@@ -107,15 +110,37 @@ def _apps(env: Environment, stack: Stack) -> dict[str, Any]:
             "api_access": svc["api_access"],
             "env": dict(sorted(env_vars.items())),
             "config_files": {"configmap": f"kubernetes/{ns}/configmap-{name}.yaml"},
-            "spread": pods.spread(pods.selector(name, name_env)),
         }
     return apps
 
 
-def _app_objects(env: Environment, apps: Mapping[str, Any], stack: Stack) -> None:
-    """Service, ServiceAccount, PDB, ExternalSecret and callers/callees of each app."""
+def _deployments(env: Environment, apps: Mapping[str, Any]) -> dict[str, Any]:
+    """One Deployment (and HPA, PDB) per app service and slot, keyed by Deployment name.
+
+    Blue-green slots are each sized for all traffic: a switch sends everything to the idle one.
+    """
+    plan = rollouts.rollout(env.config)
+    result = {}
+    for service, app in apps.items():
+        for slot, name in plan.deployments(service).items():
+            slot_labels = plan.slot_labels(slot)
+            selector = {**app["selector"], **slot_labels}
+            result[name] = {
+                **app,
+                "name": name,
+                "service": service,
+                "labels": {**app["labels"], **slot_labels},
+                "selector": selector,
+                "spread": pods.spread(selector),
+            }
+    return result
+
+
+def _app_objects(env: Environment, apps: Mapping[str, Any], deployments: Mapping[str, Any], stack: Stack) -> None:
+    """Service, ServiceAccount, PDBs, ExternalSecret and callers/callees of each app."""
     config = env.config
     ns = config["kubernetes"]["namespace"]
+    live = rollouts.rollout(config).service_selector()
     prefix = f"{config['project']['name']}/{env.name}"
     for name, app in apps.items():
         svc = config["services"][name]
@@ -124,7 +149,7 @@ def _app_objects(env: Environment, apps: Mapping[str, Any], stack: Stack) -> Non
             "name": name,
             "namespace": ns,
             "labels": app["labels"],
-            "selector": app["selector"],
+            "selector": {**app["selector"], **live},
             "headless": False,
             "ports": [{"name": "http", "port": app["port"], "targetPort": "http", "protocol": "TCP"}],
         }
@@ -135,13 +160,14 @@ def _app_objects(env: Environment, apps: Mapping[str, Any], stack: Stack) -> Non
             "automount": svc["api_access"],
             "annotations": {},
         }
-        stack.budgets[key % "poddisruptionbudget"] = {
-            "name": name,
-            "namespace": ns,
-            "labels": app["labels"],
-            "selector": app["selector"],
-            "budget": pods.budget(app["min_replicas"]),
-        }
+        for deployment in (d for d in deployments.values() if d["service"] == name):
+            stack.budgets[f"{ns}/poddisruptionbudget-{deployment['name']}"] = {
+                "name": deployment["name"],
+                "namespace": ns,
+                "labels": deployment["labels"],
+                "selector": deployment["selector"],
+                "budget": pods.budget(deployment["min_replicas"]),
+            }
         if svc["secrets"]:
             stack.secret(f"{name}-secrets", ns, app["labels"], f"{prefix}/{name}", {k: k for k in svc["secrets"]})
         stack.peer(name, ns, app["selector"], app["labels"])
@@ -198,7 +224,8 @@ def build(env: Environment) -> Mapping[str, Any]:
         stack.ports[name] = svc["port"]
     _check_dependencies(services, set(services) | {"postgres", "redis"})
     apps = _apps(env, stack)
-    _app_objects(env, apps, stack)
+    deployments = _deployments(env, apps)
+    _app_objects(env, apps, deployments, stack)
     ingress = k8s["ingress"]
     for host_key, target in ingress["routes"].items():
         if target not in services:
@@ -224,6 +251,7 @@ def build(env: Environment) -> Mapping[str, Any]:
         "k8s_mon_ns": {k8s["monitoring_namespace"]: namespaces[k8s["monitoring_namespace"]]},
         "k8s_node_ns": {stack.context["node_exporter"]["namespace"]: stack.context["node_exporter"]},
         "k8s_app": apps,
+        "k8s_deployment": deployments,
         "k8s_service": stack.services,
         "k8s_serviceaccount": stack.accounts,
         "k8s_externalsecret": stack.secrets,

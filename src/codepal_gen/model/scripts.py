@@ -1,8 +1,10 @@
 """Values of the operational scripts: namespace, workloads and images, health URLs, backup location, DNS names.
 
-Blue-green deployments (scripts/production-deployment.sh) assume each service
-runs as two Deployments, ``<service>-blue`` and ``<service>-green``, and that its
-Service selects one of them through the ``codepal.com/slot`` label.
+The deploy script follows ``kubernetes.blue_green``: ``production-deployment.sh``
+(deploy the idle slot, switch the Services) where it is enabled,
+``rolling-deployment.sh`` where it is not; fan-outs ``sh_blue_green`` and
+``sh_rolling`` hold the one that applies. The Deployment names and the slot label
+come from :mod:`.rollout`, as the Kubernetes output's do.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..config import Environment, freeze
+from . import rollout as rollouts
 
 
 def build(env: Environment) -> Mapping[str, Any]:
@@ -18,10 +21,22 @@ def build(env: Environment) -> Mapping[str, Any]:
     scripts = config["scripts"]
     hosts = config["hosts"]
     domain = config["domain"]
+    plan = rollouts.rollout(config)
+    services = sorted(config["services"])
     values = {
         "env": env.name,
         "namespace": config["kubernetes"]["namespace"],
-        "services": sorted(config["services"]),
+        "services": services,
+        "blue_green": plan.blue_green,
+        # "<service>/<slot>" (blue-green) or "<service>" -> Deployment name
+        "deployments": {
+            f"{service}/{slot}" if slot else service: name
+            for service in services
+            for slot, name in plan.deployments(service).items()
+        },
+        "slot_label": rollouts.SLOT_LABEL,
+        "slot_jsonpath": "{.spec.selector." + rollouts.SLOT_LABEL.replace(".", "\\.") + "}",
+        "other_slot": dict(zip(plan.slots, reversed(plan.slots), strict=True)) if plan.blue_green else {},
         "images": {name: s["image"]["repository"] for name, s in sorted(config["services"].items())},
         "app": "codepal-app",
         "health_urls": [f"https://{hosts[k]}{scripts['health_path']}" for k in ("app", "api")],
@@ -38,4 +53,12 @@ def build(env: Environment) -> Mapping[str, Any]:
         "lb_names": [f"{domain}.", f"{hosts['app']}.", f"{hosts['api']}."],
         "ttl": config["dns"]["ttl"],
     }
-    return {"sh": freeze(values)}
+    frozen = freeze(values)
+    script = {plan.script: frozen}
+    return {
+        "sh": frozen,
+        "fanout": {
+            "sh_blue_green": freeze(script if plan.blue_green else {}),
+            "sh_rolling": freeze({} if plan.blue_green else script),
+        },
+    }
