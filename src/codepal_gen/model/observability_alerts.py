@@ -55,6 +55,10 @@ class Setting:
         return self.thresholds[name]
 
 
+# The generated rollback script knows this environment's rollout (blue-green or rolling).
+ROLLBACK = Step("Roll back if a release just went out.", "out/<env>/scripts/rollback.sh <IMAGE_TAG>")
+
+
 def setting(config: Mapping[str, Any]) -> Setting:
     obs = config["observability"]
     services = tuple(config.get("services", {})) or ("codepal-app",)
@@ -133,8 +137,11 @@ def _app_down(s: Setting) -> list[AlertSpec]:
             "Every instance of the service is down or unreachable: users see errors.",
             (
                 check_pods,
-                Step("Read the logs of the failing pods.", f"kubectl logs -n {ns} deployment/<service> --tail=100"),
-                Step("Roll back if a deployment just happened.", f"kubectl rollout undo deployment/<service> -n {ns}"),
+                Step(
+                    "Read the logs of the failing pods.",
+                    f"kubectl logs -n {ns} -l app.kubernetes.io/name=<service> --tail=100",
+                ),
+                ROLLBACK,
             ),
             Scenario((Series(up, gauge(0, STEPS)),), "10m"),
             labels,
@@ -210,7 +217,7 @@ def _errors_and_security(s: Setting) -> list[AlertSpec]:
                     "See which routes fail on the application dashboard, then read the logs.",
                     f"kubectl logs -n {ns} -l app.kubernetes.io/name=<service> --tail=200",
                 ),
-                Step("Roll back a recent deployment.", f"kubectl rollout undo deployment/<service> -n {ns}"),
+                ROLLBACK,
             ),
             Scenario(_requests(s, _beyond(rate)), "15m"),
             {"namespace": ns, "job": s.service},
