@@ -41,6 +41,7 @@ def render_trees(project: Project, names: Sequence[str]) -> list[Rendered]:
     """Load, validate and render the named environments in memory (environments in parallel)."""
     from types import MappingProxyType
 
+    from .cache import load_cache
     from .config import Environment, load_environments
     from .context import build_context
     from .errors import Problem
@@ -52,21 +53,27 @@ def render_trees(project: Project, names: Sequence[str]) -> list[Rendered]:
     jinja_envs = environments(project.templates)
     compile_all(templates, jinja_envs)  # once, before the workers fork
 
-    def render_one(env: Environment) -> tuple[str, dict[str, str], tuple[Problem, ...]]:
+    cache = load_cache()
+
+    def render_one(env: Environment) -> tuple[str, dict[str, str], tuple[Problem, ...], dict[str, str]]:
+        used: dict[str, str] = {}
         try:
             context = build_context(env)
-            tree = render_environment(env.name, env.source, context, templates, jinja_envs, project.templates)
+            tree = render_environment(
+                env.name, env.source, context, templates, jinja_envs, project.templates, cache.known, used
+            )
         except UserError as exc:
             if not exc.problems:
                 raise
-            return env.name, {}, exc.problems
-        return env.name, dict(tree.files), ()
+            return env.name, {}, exc.problems, used
+        return env.name, dict(tree.files), (), used
 
     results = fork_map(render_one, envs)
-    problems = [p for _, _, found in results for p in found]
+    problems = [p for _, _, found, _ in results for p in found]
     if problems:
         raise UserError(problems)
-    return [Rendered(name, MappingProxyType(files)) for name, files, _ in results]
+    cache.save({k: v for _, _, _, used in results for k, v in used.items()})
+    return [Rendered(name, MappingProxyType(files)) for name, files, _, _ in results]
 
 
 @dataclass(frozen=True)

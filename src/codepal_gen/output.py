@@ -16,9 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
-import tempfile
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -277,15 +276,20 @@ def plan(rendered: Rendered, fingerprint: str, folder: Path, shown: str) -> Plan
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".codepal-gen-", suffix=".tmp")
+    """Write ``data`` next to ``target`` and rename it into place (readers never see half a file).
+
+    The temporary name is fixed (``.<name>.codepal-gen-tmp``) and created with
+    O_EXCL, so a leftover or a planted file there makes the write fail instead of
+    being followed; scripts are written executable."""
+    tmp = target.with_name(f".{target.name}.codepal-gen-tmp")
+    mode = 0o755 if target.suffix == ".sh" else 0o644
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), mode)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, stat.S_IMODE(0o755 if target.suffix == ".sh" else 0o644))
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -293,8 +297,11 @@ def execute(plan_: Plan) -> None:
     """Carry out a plan: writes first (manifest last), then stale deletions."""
     writes = dict(plan_.writes)
     manifest = writes.pop(MANIFEST, None)
-    for path, data in sorted(writes.items()):
-        _write_atomic(plan_.folder / path, data)
+    for parent in sorted({(plan_.folder / path).parent for path in writes}):
+        parent.mkdir(parents=True, exist_ok=True)
+    # File creation is syscall-bound, not CPU-bound: a few threads overlap it.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda item: _write_atomic(plan_.folder / item[0], item[1]), sorted(writes.items())))
     for path in plan_.deletes:
         target = plan_.folder / path
         target.unlink()
@@ -303,4 +310,5 @@ def execute(plan_: Plan) -> None:
             if directory.is_dir() and not any(directory.iterdir()):
                 directory.rmdir()
     if manifest is not None:
+        plan_.folder.mkdir(parents=True, exist_ok=True)
         _write_atomic(plan_.folder / MANIFEST, manifest)

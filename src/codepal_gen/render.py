@@ -160,8 +160,16 @@ def render_environment(
     templates: list[TemplateFile],
     jinja_envs: Mapping[str, jinja2.Environment],
     templates_root: Path,
+    known: Mapping[str, str] | None = None,
+    used: dict[str, str] | None = None,
 ) -> Rendered:
-    """Render every template for one environment; all problems are raised together."""
+    """Render every template for one environment; all problems are raised together.
+
+    ``known`` holds normalised results by :func:`codepal_gen.cache.key`; every
+    result this call used, found or computed, goes into ``used`` (see cache.py)."""
+    from .cache import key as cache_key
+
+    known = known or {}
     header = f"generated from {source} by codepal-gen — do not edit"
     files: dict[str, str] = {}
     problems: list[Problem] = []
@@ -181,7 +189,13 @@ def render_environment(
                 text = compiled.render(
                     {**context, **bound, "rendered": MappingProxyType(files), "output_path": out_path}
                 )
-                files[out_path] = template.fmt.normalize(text, header)
+                digest = cache_key(template.fmt.name, header, text)
+                normalized = known.get(digest)
+                if normalized is None:
+                    normalized = template.fmt.normalize(text, header)
+                if used is not None:
+                    used[digest] = normalized
+                files[out_path] = normalized
             except OutputError as exc:
                 detail = f" (rendered line {exc.line}: {_line(text, exc.line)!r})" if exc.line else ""
                 problems.append(Problem(Position(where), f"{out_path}: {exc.message}{detail}"))

@@ -1,0 +1,80 @@
+"""A content-addressed cache of normalised output, beside Jinja's bytecode cache.
+
+Normalising (parse + canonical re-emit) is a pure function of the format, the
+header and the rendered text, and it is most of the cost of a render. The cache
+maps ``sha256(format, header, text)`` to the normalised text, in one JSON file
+per version of the ``formats`` code (any change to it starts a new file), in a
+per-user folder under the system temp dir (or ``CODEPAL_GEN_CACHE_DIR``).
+``CODEPAL_GEN_NO_CACHE=1`` turns every cache off. Nothing is written inside the
+project. A cache that cannot be read or written is simply not used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Entries kept before the file is trimmed to what one run used (about 20 environments' outputs).
+LIMIT = 20_000
+
+
+def enabled() -> bool:
+    return not os.environ.get("CODEPAL_GEN_NO_CACHE")
+
+
+def _folder() -> Path:
+    configured = os.environ.get("CODEPAL_GEN_CACHE_DIR")
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    return Path(configured) if configured else Path(tempfile.gettempdir()) / f"codepal-gen-cache-{uid}"
+
+
+def _code_version() -> str:
+    digest = hashlib.sha256()
+    formats = Path(__file__).resolve().parent / "formats"
+    for path in sorted(formats.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def key(fmt: str, header: str, text: str) -> str:
+    return hashlib.sha256(f"{fmt}\0{header}\0{text}".encode()).hexdigest()
+
+
+@dataclass
+class NormalizeCache:
+    """Known results, and what this run looked up or added (to keep the file small)."""
+
+    path: Path | None
+    known: Mapping[str, str] = field(default_factory=dict)
+
+    def save(self, used: Mapping[str, str]) -> None:
+        """Add what this run computed; past :data:`LIMIT` entries keep only what this run used."""
+        if self.path is None or set(used) <= set(self.known):
+            return
+        merged = {**self.known, **used}
+        if len(merged) > LIMIT:
+            merged = dict(used)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".normalized-", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(merged, handle, sort_keys=True)
+            os.replace(tmp, self.path)
+        except OSError:
+            return
+
+
+def load_cache() -> NormalizeCache:
+    if not enabled():
+        return NormalizeCache(None)
+    path = _folder() / f"normalized-{_code_version()}.json"
+    try:
+        known = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    return NormalizeCache(path, known if isinstance(known, dict) else {})
