@@ -21,6 +21,7 @@ from . import Bundle, Finding, find_tool, missing_tool
 from .terraform_support import TF_DIR, cli_config, tf_files, tool_env
 
 _HUNK = re.compile(r"^@@ -(\d+)")
+WRAPPER = "codepal-gen-wrapper.tf"
 
 
 def _materialise(bundles: Sequence[Bundle], scratch: Path) -> dict[str, tuple[Bundle, Path]]:
@@ -113,10 +114,13 @@ class TerraformValidate:
                 )
             env = tool_env(config)
             folders = _materialise(bundles, scratch / "envs")
-            init_dir = scratch / "init"
-            init_dir.mkdir()
+            # One terraform process validates every environment: a wrapper root module calls
+            # each environment as a child module, so the provider schema loads once.
+            init_dir = scratch / "envs"
             first_bundle, first = next(iter(folders.values()))
             shutil.copy(first / "versions.tf", init_dir / "versions.tf")
+            calls = "".join(f'module "{name}" {{\n  source = "./{name}"\n}}\n\n' for name in folders)
+            (init_dir / WRAPPER).write_text(calls, encoding="utf-8")
             init = subprocess.run(
                 [terraform, "init", "-backend=false", "-input=false", "-no-color"],
                 cwd=init_dir,
@@ -129,12 +133,12 @@ class TerraformValidate:
                 message = " ".join((init.stderr or init.stdout).split())[:500]
                 return [Finding(first_bundle.shown(f"{TF_DIR}/versions.tf"), 0, self.name, "init", message)]
             env["TF_DATA_DIR"] = str(init_dir / ".terraform")
-            for _, folder in folders.values():
-                shutil.copy(init_dir / ".terraform.lock.hcl", folder / ".terraform.lock.hcl")
+            lock = init_dir / ".terraform.lock.hcl"
 
-            def validate(item: tuple[Bundle, Path]) -> list[Finding]:
-                bundle, folder = item
-                proc = subprocess.run(
+            def run_validate(folder: Path) -> subprocess.CompletedProcess[str]:
+                if folder != init_dir:
+                    shutil.copy(lock, folder / ".terraform.lock.hcl")
+                return subprocess.run(
                     [terraform, "validate", "-json", "-no-color"],
                     cwd=folder,
                     capture_output=True,
@@ -142,11 +146,41 @@ class TerraformValidate:
                     env=env,
                     check=False,
                 )
+
+            combined = run_validate(init_dir)
+            by_folder = {name: bundle for name, (bundle, _) in folders.items()}
+            findings = self.combined_findings(by_folder, combined.stdout, combined.stderr)
+            if findings is not None:
+                return findings
+
+            def validate(item: tuple[Bundle, Path]) -> list[Finding]:
+                bundle, folder = item
+                proc = run_validate(folder)
                 return list(self.findings(bundle, proc.stdout, proc.stderr))
 
             with ThreadPoolExecutor(max_workers=len(folders)) as pool:
                 results = list(pool.map(validate, folders.values()))
         return [finding for result in results for finding in result]
+
+    def combined_findings(self, bundles: dict[str, Bundle], stdout: str, stderr: str) -> list[Finding] | None:
+        """Findings of the wrapper run, or None when the wrapper itself failed (a variable
+        without a default, say): then each environment is validated as its own root."""
+        try:
+            report = json.loads(stdout)
+        except json.JSONDecodeError:
+            return None
+        found: list[Finding] = []
+        for diagnostic in report.get("diagnostics", []):
+            filename = str((diagnostic.get("range") or {}).get("filename", ""))
+            env = filename.partition("/")[0]
+            if env not in bundles:
+                return None
+            if diagnostic.get("summary") == "Backend configuration ignored":
+                continue  # expected for a child module; each environment's backend is its own root's
+            found.extend(self.findings(bundles[env], json.dumps({"diagnostics": [diagnostic], "valid": True}), ""))
+        if not report.get("valid", False) and not found:
+            return None
+        return found
 
     def findings(self, bundle: Bundle, stdout: str, stderr: str) -> Iterator[Finding]:
         try:
