@@ -122,6 +122,7 @@ def report(folder: Path, meta: dict[str, Any]) -> str:
     )
     measured("check-no-cache", "cold `check --no-cache` (always renders)")
     measured("render-empty", "cold `render --all` into an empty out/")
+    measured("render-empty-nocache", "the same with every cache off (CODEPAL_GEN_NO_CACHE=1)")
     measured("render-current", "cold `render --all` into a current out/")
     ours, theirs = res.median("render-empty"), res.median("kapitan")
     short, composition = _kapitan_set(folder)

@@ -102,6 +102,8 @@ bench check "$RUNS" "" "$qCG -C $qP check"
 bench check-no-cache "$RUNS" "" "$qCG -C $qP check --no-cache"
 bench render-current "$RUNS" "" "$qCG -C $qP render --all"
 bench render-empty "$RUNS" "rm -rf $qP/out" "$qCG -C $qP render --all"
+# The same with every cache off (Jinja bytecode, normalised output, manifests): the first render on a new machine.
+bench render-empty-nocache "$RUNS" "rm -rf $qP/out" "CODEPAL_GEN_NO_CACHE=1 $qCG -C $qP render --all"
 bench kapitan "$RUNS" "rm -rf $qK/compiled" "cd $qK && $qKAPITAN compile"
 KAPITAN_IDENTICAL=$("$PY" benchmarks/kapitan_inventory.py verify "$K" "$P/out")
 bench validate "$VALIDATE_RUNS" "" "$qCG -C $qP validate"

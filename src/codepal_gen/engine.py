@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .cache import enabled as caches_enabled
 from .errors import UserError
 from .fingerprint import inputs_fingerprint
 from .project import Project
@@ -50,7 +51,7 @@ def render_trees(project: Project, names: Sequence[str]) -> list[Rendered]:
 
     envs = load_environments(project, names)
     templates = discover(project.templates)
-    jinja_envs = environments(project.templates)
+    jinja_envs = environments(project.templates, cache=caches_enabled())
     compile_all(templates, jinja_envs)  # once, before the workers fork
 
     cache = load_cache()
@@ -90,7 +91,7 @@ def render(project: Project, names: Sequence[str], out_dir: Path) -> RenderResul
 
     fingerprint = inputs_fingerprint(project)
     output.check_output_root(out_dir, names)
-    if all(output.current(out_dir / name, fingerprint) for name in names):
+    if caches_enabled() and all(output.current(out_dir / name, fingerprint) for name in names):
         # Same inputs, every generated file intact, nothing else there: rendering would change nothing.
         manifests = [output.read_manifest(out_dir / name) for name in names]
         unchanged = sum(len(m.files) + 1 for m in manifests if m is not None)
@@ -112,7 +113,7 @@ def check(project: Project, names: Sequence[str], out_dir: Path, diff: bool, cac
     from . import output
 
     fingerprint = inputs_fingerprint(project)
-    if cache and all(output.current(out_dir / name, fingerprint) for name in names):
+    if cache and caches_enabled() and all(output.current(out_dir / name, fingerprint) for name in names):
         return [output.Drift(name) for name in names]
     return [output.compare(tree, fingerprint, out_dir / tree.env, diff) for tree in render_trees(project, names)]
 
