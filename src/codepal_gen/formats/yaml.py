@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 import yaml as pyyaml
 
 from . import Format, OutputError, Raw, comment_header
-from .yaml_emitter import emit
+from .yaml_emitter import BLOCK_UNSAFE, double_quoted, emit
 
 
 class _Core12Loader(getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)):  # type: ignore[misc]
@@ -53,19 +53,6 @@ for _tag, _pattern, _first in (
 _Core12Loader.add_constructor("tag:yaml.org,2002:int", _int12)
 _LOADER = _Core12Loader
 
-# Characters a YAML double-quoted scalar must not carry literally (YAML 1.2 §5.1
-# printable set, minus line-break characters that YAML 1.1 readers fold).
-_UNSAFE = re.compile('[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff\\ufeff\\ufffe\\uffff"\\\\]')
-
-
-def _escape_char(match: re.Match[str]) -> str:
-    char = match.group(0)
-    simple = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
-    if char in simple:
-        return simple[char]
-    code = ord(char)
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
-
 
 def quote(value: Any) -> str:
     """One YAML flow node holding ``value`` exactly: nothing in it is syntax."""
@@ -82,7 +69,7 @@ def quote(value: Any) -> str:
             return ".nan" if math.isnan(value) else (".inf" if value > 0 else "-.inf")
         return json.dumps(value)
     if isinstance(value, str):
-        return '"' + _UNSAFE.sub(_escape_char, value) + '"'
+        return double_quoted(value)
     if isinstance(value, dict) or hasattr(value, "items"):
         return "{" + ", ".join(f"{quote(str(k))}: {quote(v)}" for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
@@ -132,7 +119,7 @@ def to_yaml(value: Any) -> Raw:
 def comment(value: Any) -> Raw:
     """Filter ``comment``: a value as the text of a YAML comment (one line, printable)."""
     text = str(value)
-    if _UNSAFE.search(text.replace('"', "").replace("\\", "")):
+    if BLOCK_UNSAFE.search(text) or "\n" in text:
         raise ValueError(f"{text!r} cannot be written into a comment")
     return Raw(text)
 

@@ -35,7 +35,8 @@ _PLAIN = re.compile(r"^[A-Za-z_/$(][A-Za-z0-9_./@%+=:,()$<>&*!?\[\]{}' \"-]*$")
 _FLAG = re.compile(r"^--?[A-Za-z][A-Za-z0-9_./@%+=:,()$<>&*!?\[\]{}' \"-]*$")
 _QUANTITY = re.compile(r"^[0-9]+(\.[0-9]+)?([a-df-zA-DF-Z][a-zA-Z]?)$")
 _UNSAFE = re.compile('[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff\\ufeff\\ufffe\\uffff"\\\\]')
-_BLOCK_UNSAFE = re.compile("[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff\\ufeff\\ufffe\\uffff]")
+# Characters no literal block (and no comment) may carry: controls other than LF, and line separators.
+BLOCK_UNSAFE = re.compile("[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff\\ufeff\\ufffe\\uffff]")
 
 
 def _escape_char(match: re.Match[str]) -> str:
@@ -86,7 +87,7 @@ def scalar(value: Any) -> str:
 
 def _block(text: str, indent: str) -> str | None:
     """A literal block scalar for ``text`` at ``indent``, or None when a block cannot hold it exactly."""
-    if "\n" not in text or _BLOCK_UNSAFE.search(text) or text[0] in " \n":
+    if "\n" not in text or BLOCK_UNSAFE.search(text) or text[0] in " \n":
         return None
     body = text.rstrip("\n")
     trailing = len(text) - len(body)
