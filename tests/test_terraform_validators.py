@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from codepal_gen.validators import Bundle, Finding
-from codepal_gen.validators.terraform_checkov import CheckovTerraform
+from codepal_gen.validators.checkov import Checkov
 from codepal_gen.validators.terraform_cli import TerraformFmt, TerraformValidate
 from codepal_gen.validators.terraform_schema import TerraformSchema
 from codepal_gen.validators.terraform_support import cli_config, outline
@@ -120,11 +120,11 @@ def test_fmt_names_the_first_misformatted_line(rendered_root: Path) -> None:
 
 def test_checkov_reports_a_removed_control(rendered_root: Path) -> None:
     broken = bundle(rendered_root, "prod", {"terraform/edge.tf": ("  drop_invalid_header_fields = true\n", "")})
-    findings = [f for f in CheckovTerraform().run([broken]) if f.check == "CKV_AWS_131"]
+    findings = [f for f in Checkov().run([broken]) if f.check == "CKV_AWS_131"]
     header = line_of(broken, "terraform/edge.tf", 'resource "aws_lb" "main"')
     where = f"out/prod/terraform/edge.tf:{header}"
     assert [str(f) for f in findings] == [
-        f"{where}: checkov-terraform: CKV_AWS_131: aws_lb.main: Ensure that ALB drops HTTP headers"
+        f"{where}: checkov-terraform: CKV_AWS_131: Ensure that ALB drops HTTP headers (aws_lb.main)"
     ]
 
 
