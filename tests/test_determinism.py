@@ -14,7 +14,7 @@ def render_in_subprocess(project: Path, out: Path, **env: str) -> None:
     subprocess.run(
         [sys.executable, "-m", "codepal_gen", "-C", str(project), "render", "--all", "-o", str(out)],
         check=True,
-        env={**os.environ, **env},
+        env={**os.environ, "CODEPAL_GEN_NO_CACHE": "1", **env},  # each render computes every byte itself
         capture_output=True,
     )
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -69,8 +70,20 @@ class NormalizeCache:
             return
 
 
+def _trusted(folder: Path) -> bool:
+    """Our own private folder: created 0700 if missing; refused if a symlink, another
+    user's, or writable by others (whoever could write there could choose our output)."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.lstat()
+    except OSError:
+        return False
+    own = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    return stat.S_ISDIR(info.st_mode) and own and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
 def load_cache() -> NormalizeCache:
-    if not enabled():
+    if not enabled() or not _trusted(_folder()):
         return NormalizeCache(None)
     path = _folder() / f"normalized-{_code_version()}.json"
     try:

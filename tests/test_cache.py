@@ -1,0 +1,42 @@
+"""The normalisation cache: used only from a private folder, and never changes output."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from codepal_gen.cache import load_cache
+
+from .conftest import Run
+from .helpers import tree_state
+
+
+def test_a_folder_others_can_write_is_not_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o777)
+    monkeypatch.setenv("CODEPAL_GEN_CACHE_DIR", str(shared))
+    assert load_cache().path is None
+
+
+def test_a_symlinked_folder_is_not_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = tmp_path / "real"
+    real.mkdir(mode=0o700)
+    (tmp_path / "link").symlink_to(real, target_is_directory=True)
+    monkeypatch.setenv("CODEPAL_GEN_CACHE_DIR", str(tmp_path / "link"))
+    assert load_cache().path is None
+
+
+def test_output_is_the_same_with_a_cold_a_warm_and_no_cache(
+    project: Path, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CODEPAL_GEN_CACHE_DIR", str(tmp_path / "cache"))
+    assert run("-C", project, "render", "--all", "-o", tmp_path / "cold").code == 0
+    assert list((tmp_path / "cache").glob("normalized-*.json"))
+    assert run("-C", project, "render", "--all", "-o", tmp_path / "warm").code == 0
+    monkeypatch.setenv("CODEPAL_GEN_NO_CACHE", "1")
+    assert run("-C", project, "render", "--all", "-o", tmp_path / "none").code == 0
+    cold, warm, none = (tree_state(tmp_path / name) for name in ("cold", "warm", "none"))
+    assert cold == warm == none
