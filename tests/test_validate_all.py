@@ -38,3 +38,23 @@ def test_every_family_registers_its_validators() -> None:
         "shellcheck",
     }
     assert expected <= names, sorted(expected - names)
+
+
+def test_validate_reads_the_rendered_files_as_they_are(project: Path, run: Run) -> None:
+    """A hand edit in out/ is validated (and check reports it as drift)."""
+    assert run("-C", project, "render", "dev").code == 0
+    target = next(sorted((project / "out" / "dev" / "kubernetes").rglob("deployment-*.yaml")).__iter__())
+    target.write_text(
+        target.read_text(encoding="utf-8").replace("spec:\n", "spec:\n  replicaz: 3\n", 1), encoding="utf-8"
+    )
+    result = run("-C", project, "validate", "dev")
+    rel = target.relative_to(project).as_posix()
+    assert result.code == 1
+    assert any(line.startswith(f"{rel}:") and "kubernetes-schema" in line for line in result.out.splitlines())
+    assert run("-C", project, "check", "dev").code == 1
+
+
+def test_validate_renders_in_memory_what_was_never_rendered(project: Path, run: Run) -> None:
+    result = run("-C", project, "validate", "dev")
+    assert result.code == 0, result.out
+    assert not (project / "out").exists()

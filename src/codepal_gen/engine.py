@@ -8,7 +8,7 @@ need them, so ``check`` on a current tree answers from the manifests alone.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -125,26 +125,43 @@ class ValidateResult:
 
 
 def validate(project: Project, names: Sequence[str], out_dir: Path, today: date | None = None) -> ValidateResult:
-    """Run every registered validator over what the sources render."""
+    """Run every registered validator over the output.
+
+    An environment rendered into ``out_dir`` is validated as it is there (the files
+    reviewers read and tools apply, hand edits included; ``check`` says whether
+    they are current); one not rendered yet is rendered in memory first."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from . import output
     from . import waivers as waivers_mod
     from .config import load_environments
     from .validators import Bundle, registry
 
     waivers = waivers_mod.load_waivers(project)
-    trees = render_trees(project, names)
     configs = {env.name: env.config for env in load_environments(project, names)}
+    trees: dict[str, Mapping[str, str]] = {}
+    for name in names:
+        folder = out_dir / name
+        if output.read_manifest(folder) is not None:
+            on_disk = output.scan(folder)
+            trees[name] = {
+                rel: path.read_text(encoding="utf-8", errors="replace")
+                for rel, path in sorted(on_disk.items())
+                if rel != output.MANIFEST and path.is_file() and not path.is_symlink()
+            }
+    missing = [name for name in names if name not in trees]
+    if missing:
+        trees.update({tree.env: tree.files for tree in render_trees(project, missing)})
     with tempfile.TemporaryDirectory(prefix="codepal-gen-validate-") as tmp:
         bundles = []
-        for tree in trees:
-            folder = Path(tmp) / tree.env
-            for path, text in tree.files.items():
+        for name in names:
+            folder = Path(tmp) / name
+            for path, text in trees[name].items():
                 target = folder / path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(text, encoding="utf-8")
-            shown = project.relative(out_dir / tree.env)
-            bundles.append(Bundle(tree.env, tree.files, folder, configs[tree.env], shown, project.root))
+            shown = project.relative(out_dir / name)
+            bundles.append(Bundle(name, trees[name], folder, configs[name], shown, project.root))
         validators = registry()
         with ThreadPoolExecutor(max_workers=max(1, len(validators))) as pool:
             results = list(pool.map(lambda v: list(v.run(bundles)), validators))
