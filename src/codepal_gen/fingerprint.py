@@ -3,7 +3,7 @@
 If the fingerprint recorded in a manifest matches and every recorded file is
 intact, rendering again cannot change anything, so ``check`` can answer without
 loading Jinja or the schemas. Covered: environments, templates, schemas, this
-package's own source, and ``pyproject.toml`` (which pins the libraries).
+package's own source (validators aside), and ``pyproject.toml`` (which pins the libraries).
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ def inputs_fingerprint(project: Project) -> str:
         ("environments", _files(project.environments, "*")),
         ("templates", _files(project.templates, "*")),
         ("schemas", _files(project.schemas, "*")),
-        ("package", _files(package, "*.py")),
+        # Validators read output, they do not shape it.
+        ("package", [p for p in _files(package, "*.py") if "validators" not in p.relative_to(package).parts]),
     ]
     pyproject = project.root / "pyproject.toml"
     if pyproject.is_file():
