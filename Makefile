@@ -27,10 +27,11 @@ validate: $(STAMP) tools
 test: $(STAMP) tools
 	$(BIN)/pytest
 
-lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+lint: $(STAMP) tools
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	shellcheck scripts/*.sh benchmarks/run.sh .ci/run
 
 bench: $(STAMP) tools
 	bash benchmarks/run.sh
