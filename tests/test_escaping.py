@@ -151,3 +151,14 @@ def test_json_output_is_canonical(tmp_path: Path) -> None:
     out = render_one(tmp_path, "grafana", "d.json", '{"b": {{ value }}, "a": [1,2]}', {"y": 1, "x": "<&>"})
     assert out == '{\n  "a": [\n    1,\n    2\n  ],\n  "b": {\n    "x": "<&>",\n    "y": 1\n  }\n}\n'
     assert json.loads(out) == {"a": [1, 2], "b": {"x": "<&>", "y": 1}}
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_a_hostile_postgres_setting_stays_one_line(value: str) -> None:
+    from codepal_gen.model.kubernetes_data import postgresql_conf
+
+    conf = postgresql_conf("1Gi", {"application_name": value})
+    lines = conf.splitlines()
+    assert len(lines) == len(conf.split("\n")) - 1
+    assert sum(line.startswith("application_name = '") for line in lines) == 1
+    assert all(" = " in line for line in lines)

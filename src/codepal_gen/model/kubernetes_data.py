@@ -25,7 +25,10 @@ def _pg_value(value: Any) -> str:
         return "on" if value else "off"
     if isinstance(value, int):
         return str(value)
-    return "'" + str(value).replace("'", "''") + "'"
+    # Backslash escapes keep every value on its own line: a value can never add a setting.
+    escaped = str(value).replace("\\", "\\\\").replace("'", "''")
+    escaped = "".join(ch if ch.isprintable() else f"\\{ord(ch):03o}" for ch in escaped)
+    return f"'{escaped}'"
 
 
 def postgresql_conf(memory_limit: str, settings: Mapping[str, Any]) -> str:
