@@ -16,9 +16,13 @@ import json
 import os
 import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+#: Validated environments of the last input fingerprint (environments, schemas, code).
+CONFIGS = "configs.json"
 
 #: Entries kept before the file is trimmed to what one run used (about 20 environments' outputs).
 LIMIT = 20_000
@@ -91,3 +95,41 @@ def load_cache() -> NormalizeCache:
     except (OSError, ValueError):
         known = {}
     return NormalizeCache(path, known if isinstance(known, dict) else {})
+
+
+def load_configs(fingerprint: str, names: Sequence[str]) -> dict[str, tuple[str, Any]] | None:
+    """Validated environments saved by a run with the same input fingerprint, or None."""
+    if not enabled() or not _trusted(_folder()):
+        return None
+    try:
+        body = json.loads((_folder() / CONFIGS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(body, dict) or body.get("inputs") != fingerprint:
+        return None
+    envs = body.get("environments", {})
+    if not all(name in envs for name in names):
+        return None
+    return {name: (envs[name]["source"], envs[name]["config"]) for name in names}
+
+
+def save_configs(fingerprint: str, environments: Mapping[str, tuple[str, Any]]) -> None:
+    """Keep the validated environments of this input fingerprint (one file, replaced)."""
+    if not enabled() or not _trusted(_folder()):
+        return
+    known: dict[str, Any] = {}
+    try:
+        previous = json.loads((_folder() / CONFIGS).read_text(encoding="utf-8"))
+        if isinstance(previous, dict) and previous.get("inputs") == fingerprint:
+            known = dict(previous.get("environments", {}))
+    except (OSError, ValueError):
+        pass
+    known.update({name: {"source": source, "config": config} for name, (source, config) in environments.items()})
+    body = {"inputs": fingerprint, "environments": known}
+    try:
+        fd, tmp = tempfile.mkstemp(dir=_folder(), prefix=".configs-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(body, handle)  # key order is config order: it must survive
+        os.replace(tmp, _folder() / CONFIGS)
+    except OSError:
+        return

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import schema
 from .errors import Problem, UserError
-from .inherit import resolve
-from .load import Document, load
 from .project import Project
+
+if TYPE_CHECKING:
+    from .load import Document
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,8 @@ def thaw(value: Any) -> Any:
 
 
 def _reader(project: Project, cache: dict[str, Document | None]) -> Any:
+    from .load import load
+
     def read(name: str) -> Document | None:
         if name not in cache:
             path = project.environments / f"{name}.yaml"
@@ -53,6 +55,10 @@ def _reader(project: Project, cache: dict[str, Document | None]) -> Any:
 
 def load_environments(project: Project, names: Iterable[str]) -> list[Environment]:
     """Every named environment, validated; all problems of all of them raised together."""
+    # Imported here: a render whose environments are cached never loads jsonschema or ruamel.yaml.
+    from . import schema
+    from .inherit import resolve
+
     schemas = schema.load_schemas(project.schemas)
     cache: dict[str, Document | None] = {}
     read = _reader(project, cache)

@@ -20,6 +20,7 @@ from .fingerprint import inputs_fingerprint
 from .project import Project
 
 if TYPE_CHECKING:
+    from .config import Environment
     from .output import Drift
     from .render import Rendered
     from .validators import Finding
@@ -38,18 +39,31 @@ def select(project: Project, names: Sequence[str], all_: bool) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def render_trees(project: Project, names: Sequence[str]) -> list[Rendered]:
+def _environments(project: Project, names: Sequence[str], fingerprint: str | None = None) -> list[Environment]:
+    """The validated environments: from the cache when the inputs are unchanged, else loaded."""
+    from .cache import load_configs, save_configs
+    from .config import Environment, freeze, load_environments, thaw
+
+    fingerprint = fingerprint or inputs_fingerprint(project)
+    cached = load_configs(fingerprint, names)
+    if cached is not None:
+        return [Environment(name, source, freeze(config)) for name, (source, config) in cached.items()]
+    envs = load_environments(project, names)
+    save_configs(fingerprint, {env.name: (env.source, thaw(env.config)) for env in envs})
+    return envs
+
+
+def render_trees(project: Project, names: Sequence[str], fingerprint: str | None = None) -> list[Rendered]:
     """Load, validate and render the named environments in memory (environments in parallel)."""
     from types import MappingProxyType
 
     from .cache import load_cache
-    from .config import Environment, load_environments
     from .context import build_context
     from .errors import Problem
     from .parallel import fork_map
     from .render import Rendered, compile_all, discover, environments, render_environment
 
-    envs = load_environments(project, names)
+    envs = _environments(project, names, fingerprint)
     templates = discover(project.templates)
     jinja_envs = environments(project.templates, cache=caches_enabled())
     compile_all(templates, jinja_envs)  # once, before the workers fork
@@ -96,7 +110,7 @@ def render(project: Project, names: Sequence[str], out_dir: Path) -> RenderResul
         manifests = [output.read_manifest(out_dir / name) for name in names]
         unchanged = sum(len(m.files) + 1 for m in manifests if m is not None)
         return RenderResult(written=0, deleted=0, unchanged=unchanged)
-    trees = render_trees(project, names)
+    trees = render_trees(project, names, fingerprint)
     plans = [output.plan(tree, fingerprint, out_dir / tree.env, project.relative(out_dir / tree.env)) for tree in trees]
     for plan in plans:
         output.execute(plan)
@@ -115,7 +129,10 @@ def check(project: Project, names: Sequence[str], out_dir: Path, diff: bool, cac
     fingerprint = inputs_fingerprint(project)
     if cache and caches_enabled() and all(output.current(out_dir / name, fingerprint) for name in names):
         return [output.Drift(name) for name in names]
-    return [output.compare(tree, fingerprint, out_dir / tree.env, diff) for tree in render_trees(project, names)]
+    return [
+        output.compare(tree, fingerprint, out_dir / tree.env, diff)
+        for tree in render_trees(project, names, fingerprint)
+    ]
 
 
 @dataclass(frozen=True)
@@ -134,11 +151,10 @@ def validate(project: Project, names: Sequence[str], out_dir: Path, today: date 
 
     from . import output
     from . import waivers as waivers_mod
-    from .config import load_environments
     from .validators import Bundle, registry
 
     waivers = waivers_mod.load_waivers(project)
-    configs = {env.name: env.config for env in load_environments(project, names)}
+    configs = {env.name: env.config for env in _environments(project, names)}
     trees: dict[str, Mapping[str, str]] = {}
     for name in names:
         folder = out_dir / name
