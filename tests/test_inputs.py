@@ -1,4 +1,5 @@
-"""Bad environment files: one clear message each, exit 2, no traceback, out/ untouched.
+"""Environment files through the real CLI: bad ones get one clear message each, exit 2, no
+traceback and out/ untouched; good ones (examples/good/) render.
 
 Each folder under examples/bad/ holds environment files to add to a copy of the
 project (the broken one is ``bad``) and ``expected.txt``, the exact stderr.
@@ -66,3 +67,19 @@ def test_unknown_environment_is_a_usage_error(project: Path, run: Run) -> None:
     result = run("-C", project, "render", "nowhere")
     assert result.code == 2
     assert result.err == "codepal-gen: error: unknown environment 'nowhere'; available: dev, prod, staging\n"
+
+
+GOOD = Path(__file__).parent / "examples" / "good"
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in GOOD.iterdir() if p.is_dir()))
+def test_good_input_renders(case: str, project: Path, run: Run, tmp_path: Path) -> None:
+    """Each folder under examples/good/ adds environment ``good``; expected.txt lists
+    ``<output path>: <text that file must contain>``."""
+    for source in (GOOD / case / "environments").iterdir():
+        shutil.copy(source, project / "environments" / source.name)
+    result = run("-C", project, "render", "good", "-o", tmp_path / "out")
+    assert result.code == 0, result.err
+    for line in (GOOD / case / "expected.txt").read_text(encoding="utf-8").splitlines():
+        path, _, text = line.partition(": ")
+        assert text in (tmp_path / "out" / "good" / path).read_text(encoding="utf-8"), line
