@@ -104,7 +104,7 @@ def render(project: Project, names: Sequence[str], out_dir: Path) -> RenderResul
     from . import output
 
     fingerprint = inputs_fingerprint(project)
-    output.check_output_root(out_dir, names)
+    output.check_output_root(out_dir)
     if caches_enabled() and all(output.current(out_dir / name, fingerprint) for name in names):
         # Same inputs, every generated file intact, nothing else there: rendering would change nothing.
         manifests = [output.read_manifest(out_dir / name) for name in names]

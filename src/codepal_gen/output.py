@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -184,7 +184,7 @@ def _is_ours(folder: Path) -> bool:
     return (folder / MANIFEST).is_file() and not (folder / MANIFEST).is_symlink()
 
 
-def check_output_root(out_dir: Path, env_names: Iterable[str]) -> None:
+def check_output_root(out_dir: Path) -> None:
     """Refuse an output folder that holds things but nothing codepal-gen generated."""
     if out_dir.is_symlink() and not out_dir.is_dir():
         raise UserError(f"{out_dir}: is a symlink to something that is not a folder; refusing to write")
@@ -198,7 +198,6 @@ def check_output_root(out_dir: Path, env_names: Iterable[str]) -> None:
     if any(e.is_dir() and not e.is_symlink() and _is_ours(e) for e in entries):
         return
     names = ", ".join(sorted(e.name for e in entries)[:5])
-    del env_names
     raise UserError(
         f"{out_dir}: is a non-empty folder that codepal-gen did not create ({names}); "
         "refusing to write into it - choose an empty or new folder with -o"
