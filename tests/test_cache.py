@@ -18,7 +18,7 @@ def test_a_folder_others_can_write_is_not_trusted(tmp_path: Path, monkeypatch: p
     shared.mkdir()
     os.chmod(shared, 0o777)
     monkeypatch.setenv("CODEPAL_GEN_CACHE_DIR", str(shared))
-    assert load_cache().path is None
+    assert load_cache().folder is None
 
 
 def test_a_symlinked_folder_is_not_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -26,7 +26,7 @@ def test_a_symlinked_folder_is_not_trusted(tmp_path: Path, monkeypatch: pytest.M
     real.mkdir(mode=0o700)
     (tmp_path / "link").symlink_to(real, target_is_directory=True)
     monkeypatch.setenv("CODEPAL_GEN_CACHE_DIR", str(tmp_path / "link"))
-    assert load_cache().path is None
+    assert load_cache().folder is None
 
 
 def test_output_is_the_same_with_a_cold_a_warm_and_no_cache(
@@ -34,7 +34,7 @@ def test_output_is_the_same_with_a_cold_a_warm_and_no_cache(
 ) -> None:
     monkeypatch.setenv("CODEPAL_GEN_CACHE_DIR", str(tmp_path / "cache"))
     assert run("-C", project, "render", "--all", "-o", tmp_path / "cold").code == 0
-    assert list((tmp_path / "cache").glob("normalized-*.json"))
+    assert list((tmp_path / "cache").glob("normalized-*/*/*"))
     assert run("-C", project, "render", "--all", "-o", tmp_path / "warm").code == 0
     monkeypatch.setenv("CODEPAL_GEN_NO_CACHE", "1")
     assert run("-C", project, "render", "--all", "-o", tmp_path / "none").code == 0

@@ -2,8 +2,8 @@
 
 Normalising (parse + canonical re-emit) is a pure function of the format, the
 header and the rendered text, and it is most of the cost of a render. The cache
-maps ``sha256(format, header, text)`` to the normalised text, in one JSON file
-per version of the ``formats`` code (any change to it starts a new file), in a
+maps ``sha256(format, header, text)`` to the normalised text, one file per
+result under a folder per version of the ``formats`` code (any change to it starts a new folder), in a
 per-user folder under the system temp dir (or ``CODEPAL_GEN_CACHE_DIR``).
 ``CODEPAL_GEN_NO_CACHE=1`` turns every cache off. Nothing is written inside the
 project. A cache that cannot be read or written is simply not used.
@@ -17,15 +17,12 @@ import os
 import stat
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 #: Validated environments of the last input fingerprint (environments, schemas, code).
 CONFIGS = "configs.json"
-
-#: Entries kept before the file is trimmed to what one run used (about 20 environments' outputs).
-LIMIT = 20_000
 
 
 def enabled() -> bool:
@@ -50,28 +47,34 @@ def key(fmt: str, header: str, text: str) -> str:
     return hashlib.sha256(f"{fmt}\0{header}\0{text}".encode()).hexdigest()
 
 
-@dataclass
+@dataclass(frozen=True)
 class NormalizeCache:
-    """Known results, and what this run looked up or added (to keep the file small)."""
+    """One file per result, ``<folder>/<key[:2]>/<key>`` (as ccache does): a lookup reads
+    only what this render needs, and a render adds only what it computed."""
 
-    path: Path | None
-    known: Mapping[str, str] = field(default_factory=dict)
+    folder: Path | None
 
-    def save(self, used: Mapping[str, str]) -> None:
-        """Add what this run computed; past :data:`LIMIT` entries keep only what this run used."""
-        if self.path is None or set(used) <= set(self.known):
-            return
-        merged = {**self.known, **used}
-        if len(merged) > LIMIT:
-            merged = dict(used)
+    def get(self, digest: str) -> str | None:
+        if self.folder is None:
+            return None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".normalized-", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(merged, handle, sort_keys=True)
-            os.replace(tmp, self.path)
-        except OSError:
+            return (self.folder / digest[:2] / digest).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def put_all(self, entries: Mapping[str, str]) -> None:
+        if self.folder is None:
             return
+        for digest, text in entries.items():
+            target = self.folder / digest[:2] / digest
+            try:
+                target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(text)
+                os.replace(tmp, target)
+            except OSError:
+                return
 
 
 def _trusted(folder: Path) -> bool:
@@ -89,12 +92,7 @@ def _trusted(folder: Path) -> bool:
 def load_cache() -> NormalizeCache:
     if not enabled() or not _trusted(_folder()):
         return NormalizeCache(None)
-    path = _folder() / f"normalized-{_code_version()}.json"
-    try:
-        known = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        known = {}
-    return NormalizeCache(path, known if isinstance(known, dict) else {})
+    return NormalizeCache(_folder() / f"normalized-{_code_version()}")
 
 
 def load_configs(fingerprint: str, names: Sequence[str]) -> dict[str, tuple[str, Any]] | None:

@@ -71,23 +71,23 @@ def render_trees(project: Project, names: Sequence[str], fingerprint: str | None
     cache = load_cache()
 
     def render_one(env: Environment) -> tuple[str, dict[str, str], tuple[Problem, ...], dict[str, str]]:
-        used: dict[str, str] = {}
+        fresh: dict[str, str] = {}
         try:
             context = build_context(env)
             tree = render_environment(
-                env.name, env.source, context, templates, jinja_envs, project.templates, cache.known, used
+                env.name, env.source, context, templates, jinja_envs, project.templates, cache, fresh
             )
         except UserError as exc:
             if not exc.problems:
                 raise
-            return env.name, {}, exc.problems, used
-        return env.name, dict(tree.files), (), used
+            return env.name, {}, exc.problems, fresh
+        return env.name, dict(tree.files), (), fresh
 
     results = fork_map(render_one, envs)
     problems = [p for _, _, found, _ in results for p in found]
     if problems:
         raise UserError(problems)
-    cache.save({k: v for _, _, _, used in results for k, v in used.items()})
+    cache.put_all({k: v for _, _, _, fresh in results for k, v in fresh.items()})
     return [Rendered(name, MappingProxyType(files)) for name, files, _, _ in results]
 
 

@@ -20,13 +20,16 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from jinja2.ext import Extension
 
 from .errors import Position, Problem, UserError
 from .formats import Format, OutputError, finalizer, lookup
+
+if TYPE_CHECKING:
+    from .cache import NormalizeCache
 
 #: Kinds that others embed render first; anything not listed renders in name order before kubernetes.
 KIND_ORDER = ("prometheus", "alertmanager", "grafana")
@@ -160,16 +163,15 @@ def render_environment(
     templates: list[TemplateFile],
     jinja_envs: Mapping[str, jinja2.Environment],
     templates_root: Path,
-    known: Mapping[str, str] | None = None,
-    used: dict[str, str] | None = None,
+    cache: NormalizeCache | None = None,
+    fresh: dict[str, str] | None = None,
 ) -> Rendered:
     """Render every template for one environment; all problems are raised together.
 
-    ``known`` holds normalised results by :func:`codepal_gen.cache.key`; every
-    result this call used, found or computed, goes into ``used`` (see cache.py)."""
+    ``cache`` holds normalised results by :func:`codepal_gen.cache.key`; results
+    computed here go into ``fresh``, for the caller to store (see cache.py)."""
     from .cache import key as cache_key
 
-    known = known or {}
     header = f"generated from {source} by codepal-gen — do not edit"
     files: dict[str, str] = {}
     problems: list[Problem] = []
@@ -190,11 +192,11 @@ def render_environment(
                     {**context, **bound, "rendered": MappingProxyType(files), "output_path": out_path}
                 )
                 digest = cache_key(template.fmt.name, header, text)
-                normalized = known.get(digest)
+                normalized = cache.get(digest) if cache is not None else None
                 if normalized is None:
                     normalized = template.fmt.normalize(text, header)
-                if used is not None:
-                    used[digest] = normalized
+                    if fresh is not None:
+                        fresh[digest] = normalized
                 files[out_path] = normalized
             except OutputError as exc:
                 detail = f" (rendered line {exc.line}: {_line(text, exc.line)!r})" if exc.line else ""
