@@ -25,10 +25,8 @@ def _chunks(count: int, workers: int) -> list[range]:
 
 
 def fork_map(func: Callable[[T], R], items: Sequence[T], workers: int | None = None) -> list[R]:
-    """``[func(item) for item in items]``, spread over ``workers`` processes (default: the cores, plus one)."""
-    # One more process than cores: with few items (three environments on two cores) the
-    # parent would otherwise do two shares while a child does one.
-    workers = min(len(items), workers or (os.cpu_count() or 1) + 1)
+    """``[func(item) for item in items]``, spread over ``workers`` processes (default: the cores)."""
+    workers = min(len(items), workers or os.cpu_count() or 1)
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [func(item) for item in items]
     context = multiprocessing.get_context("fork")
