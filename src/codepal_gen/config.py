@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from .errors import Problem, UserError
+from .errors import Position, Problem, UserError
 from .project import Project
 
 if TYPE_CHECKING:
@@ -65,6 +65,12 @@ def load_environments(project: Project, names: Iterable[str]) -> list[Environmen
     problems: list[Problem] = []
     result = []
     for name in names:
+        if not schema.FORMATS["dns1123-label"][0](name):
+            where = Position(project.relative(project.environments / f"{name}.yaml"), 1, 1)
+            problems.append(
+                Problem(where, f"environment name {name!r} must be a DNS-1123 label (it names folders and resources)")
+            )
+            continue
         try:
             doc = resolve(name, read)
         except UserError as exc:
