@@ -171,3 +171,33 @@ def test_render_into_a_new_folder(project: Path, run: Run, tmp_path: Path) -> No
     assert (target / "dev" / MANIFEST).is_file()
     assert not (target / "prod").exists()
     assert run("-C", project, "check", "dev", "-o", target).code == 0
+
+
+def test_render_refuses_a_folder_where_a_generated_file_goes(rendered: Path, run: Run) -> None:
+    target = some_file(rendered)
+    target.unlink()
+    target.mkdir()
+    (target / "keep.txt").write_text("mine\n", encoding="utf-8")
+    before = tree_state(rendered / "out")
+    result = run("-C", rendered, "render", "--all")
+    rel = target.relative_to(rendered).as_posix()
+    assert result.code == 2
+    assert f"{rel}: is not a regular file; refusing to overwrite" in result.err
+    assert tree_state(rendered / "out") == before
+
+
+def test_a_fresh_tree_of_every_environment_is_complete_and_scripts_are_executable(
+    project: Path, run: Run, tmp_path: Path
+) -> None:
+    # Enough files that every core writes a share (output.PARALLEL_WRITES).
+    target = tmp_path / "fresh"
+    assert run("-C", project, "render", "--all", "-o", target).code == 0
+    for env in ("dev", "prod", "staging"):
+        manifest = json.loads((target / env / MANIFEST).read_text(encoding="utf-8"))
+        on_disk = {p.relative_to(target / env).as_posix() for p in (target / env).rglob("*") if p.is_file()}
+        assert on_disk == set(manifest["files"]) | {MANIFEST}
+        assert not [p for p in on_disk if p.endswith(".codepal-gen-tmp")]
+        scripts = [target / env / p for p in manifest["files"] if p.endswith(".sh")]
+        assert scripts
+        assert all(os.access(script, os.X_OK) for script in scripts)
+    assert run("-C", project, "check", "-o", target).code == 0

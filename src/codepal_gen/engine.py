@@ -112,8 +112,7 @@ def render(project: Project, names: Sequence[str], out_dir: Path) -> RenderResul
         return RenderResult(written=0, deleted=0, unchanged=unchanged)
     trees = render_trees(project, names, fingerprint)
     plans = [output.plan(tree, fingerprint, out_dir / tree.env, project.relative(out_dir / tree.env)) for tree in trees]
-    for plan in plans:
-        output.execute(plan)
+    output.execute(plans)
     return RenderResult(
         written=sum(len(p.writes) for p in plans),
         deleted=sum(len(p.deletes) for p in plans),

@@ -2,8 +2,9 @@
 
 If the fingerprint recorded in a manifest matches and every recorded file is
 intact, rendering again cannot change anything, so ``check`` can answer without
-loading Jinja or the schemas. Covered: environments, templates, schemas, this
-package's own source (validators aside), and ``pyproject.toml`` (which pins the libraries).
+loading Jinja or the schemas. Covered: environments, templates, the environment
+and waiver schemas, this package's own source, and ``pyproject.toml`` (which pins
+the libraries). Validators and the schemas only they read do not shape output.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def inputs_fingerprint(project: Project) -> str:
     groups = [
         ("environments", _files(project.environments, "*")),
         ("templates", _files(project.templates, "*")),
-        ("schemas", _files(project.schemas, "*")),
+        ("schemas", project.schema_files()),
         # Validators read output, they do not shape it.
         ("package", [p for p in _files(package, "*.py") if "validators" not in p.relative_to(package).parts]),
     ]

@@ -16,10 +16,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from .errors import Position, Problem, UserError
@@ -67,17 +66,30 @@ def read_manifest(folder: Path) -> Manifest | None:
         ) from None
 
 
-def scan(folder: Path) -> dict[str, Path]:
-    """Every file or symlink under ``folder`` (symlinks are not followed), by relative path."""
+def _walk(folder: Path) -> tuple[dict[str, Path], set[str]]:
+    """Files and symlinks (not followed) under ``folder``, and its real sub-folders, by relative path."""
     found: dict[str, Path] = {}
+    folders: set[str] = set()
     if not folder.is_dir() or folder.is_symlink():
-        return found
+        return found, folders
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         base = Path(dirpath)
-        for name in filenames + [d for d in dirnames if (base / d).is_symlink()]:
+        for name in dirnames:
+            full = base / name
+            rel = full.relative_to(folder).as_posix()
+            if full.is_symlink():
+                found[rel] = full
+            else:
+                folders.add(rel)
+        for name in filenames:
             full = base / name
             found[full.relative_to(folder).as_posix()] = full
-    return found
+    return found, folders
+
+
+def scan(folder: Path) -> dict[str, Path]:
+    """Every file or symlink under ``folder`` (symlinks are not followed), by relative path."""
+    return _walk(folder)[0]
 
 
 @dataclass(frozen=True)
@@ -205,15 +217,18 @@ def check_output_root(out_dir: Path) -> None:
 
 
 def plan(rendered: Rendered, fingerprint: str, folder: Path, shown: str) -> Plan:
-    """Decide the writes and deletes for one environment, or refuse with every reason."""
+    """Decide the writes and deletes for one environment, or refuse with every reason.
+
+    One walk of the folder answers what exists where; only files that exist are
+    opened (to skip identical ones), so planning a fresh folder touches nothing."""
     problems: list[Problem] = []
     if folder.is_symlink():
         raise UserError([Problem(Position(shown), "is a symlink; refusing to write through it")])
     if folder.exists() and not folder.is_dir():
         raise UserError([Problem(Position(shown), "exists and is not a folder; refusing to write")])
     old = read_manifest(folder)
-    on_disk = scan(folder)
-    if old is None and on_disk:
+    on_disk, folders = _walk(folder)
+    if old is None and (on_disk or folders):
         raise UserError(
             [
                 Problem(
@@ -227,21 +242,24 @@ def plan(rendered: Rendered, fingerprint: str, folder: Path, shown: str) -> Plan
     expected[MANIFEST] = manifest_text(rendered, fingerprint)
     writes: dict[str, bytes] = {}
     untouched = 0
+    blocked: set[str] = set()
     for path, text in expected.items():
         data = text.encode("utf-8")
-        target = folder / path
-        for parent in reversed(Path(path).parents[:-1]):
-            p = folder / parent
-            if p.is_symlink() or (p.exists() and not p.is_dir()):
+        parents = [p.as_posix() for p in reversed(PurePosixPath(path).parents[:-1])]
+        for parent in parents:
+            if parent in on_disk and parent not in blocked:
+                blocked.add(parent)
                 problems.append(
-                    Problem(
-                        Position(f"{shown}/{parent.as_posix()}"), "is not a plain folder; refusing to write through it"
-                    )
+                    Problem(Position(f"{shown}/{parent}"), "is not a plain folder; refusing to write through it")
                 )
-        if target.is_symlink():
-            problems.append(Problem(Position(f"{shown}/{path}"), "is a symlink; refusing to write through it"))
+        if path in folders:
+            problems.append(Problem(Position(f"{shown}/{path}"), "is not a regular file; refusing to overwrite"))
             continue
-        if target.exists():
+        disk = on_disk.get(path)
+        if disk is not None:
+            if disk.is_symlink():
+                problems.append(Problem(Position(f"{shown}/{path}"), "is a symlink; refusing to write through it"))
+                continue
             if path not in known and path != MANIFEST:
                 problems.append(
                     Problem(
@@ -250,10 +268,10 @@ def plan(rendered: Rendered, fingerprint: str, folder: Path, shown: str) -> Plan
                     )
                 )
                 continue
-            if not target.is_file():
+            if not disk.is_file():
                 problems.append(Problem(Position(f"{shown}/{path}"), "is not a regular file; refusing to overwrite"))
                 continue
-            if target.read_bytes() == data:
+            if disk.read_bytes() == data:
                 untouched += 1
                 continue
         writes[path] = data
@@ -292,22 +310,45 @@ def _write_atomic(target: Path, data: bytes) -> None:
         raise
 
 
-def execute(plan_: Plan) -> None:
-    """Carry out a plan: writes first (manifest last), then stale deletions."""
-    writes = dict(plan_.writes)
-    manifest = writes.pop(MANIFEST, None)
-    for parent in sorted({(plan_.folder / path).parent for path in writes}):
+def _write_all(batch: Sequence[tuple[Path, bytes]]) -> None:
+    for target, data in batch:
+        _write_atomic(target, data)
+
+
+#: Below this many files one process writes them all; above, every core takes a share.
+PARALLEL_WRITES = 64
+
+
+def execute(plans: Sequence[Plan]) -> None:
+    """Carry out plans: every folder's files, then per folder its stale deletions and its manifest last.
+
+    Creating files is system time, not Python: on these virtual disks it costs up
+    to 0.3 ms a file, so a fresh tree is written by every core at once (forked
+    workers, each a contiguous share of the sorted paths)."""
+    from .parallel import fork_map
+
+    batch = [
+        (plan_.folder / path, data)
+        for plan_ in plans
+        for path, data in sorted(plan_.writes.items())
+        if path != MANIFEST
+    ]
+    for parent in sorted({target.parent for target, _ in batch} | {p.folder for p in plans}):
         parent.mkdir(parents=True, exist_ok=True)
-    # File creation is syscall-bound, not CPU-bound: a few threads overlap it.
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        list(pool.map(lambda item: _write_atomic(plan_.folder / item[0], item[1]), sorted(writes.items())))
-    for path in plan_.deletes:
-        target = plan_.folder / path
-        target.unlink()
-        for parent in Path(path).parents[:-1]:
-            directory = plan_.folder / parent
-            if directory.is_dir() and not any(directory.iterdir()):
-                directory.rmdir()
-    if manifest is not None:
-        plan_.folder.mkdir(parents=True, exist_ok=True)
-        _write_atomic(plan_.folder / MANIFEST, manifest)
+    if len(batch) < PARALLEL_WRITES:
+        _write_all(batch)
+    else:
+        workers = os.cpu_count() or 1
+        shares = [batch[len(batch) * k // workers : len(batch) * (k + 1) // workers] for k in range(workers)]
+        fork_map(_write_all, shares)
+    for plan_ in plans:
+        for path in plan_.deletes:
+            target = plan_.folder / path
+            target.unlink()
+            for emptied in PurePosixPath(path).parents[:-1]:
+                directory = plan_.folder / emptied
+                if directory.is_dir() and not any(directory.iterdir()):
+                    directory.rmdir()
+        manifest = plan_.writes.get(MANIFEST)
+        if manifest is not None:
+            _write_atomic(plan_.folder / MANIFEST, manifest)

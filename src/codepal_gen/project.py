@@ -26,6 +26,13 @@ class Project:
     def schemas(self) -> Path:
         return self.root / "schemas"
 
+    def schema_files(self) -> list[Path]:
+        """The JSON Schemas that check (and default) environments and waivers, in name order.
+
+        Only these shape what renders; the rest of ``schemas/`` (Kubernetes, Terraform,
+        Grafana, vendored tool schemas) is read by validators alone."""
+        return schema_files(self.schemas)
+
     @property
     def waivers(self) -> Path:
         return self.root / "waivers.yaml"
@@ -40,6 +47,11 @@ class Project:
     def environment_names(self) -> list[str]:
         """Concrete environments: ``environments/*.yaml`` not starting with ``_``."""
         return sorted(p.stem for p in self.environments.glob("*.yaml") if not p.name.startswith("_"))
+
+
+def schema_files(folder: Path) -> list[Path]:
+    """Every ``*.schema.json`` under ``folder``, in name order."""
+    return sorted(p for p in folder.rglob("*.schema.json") if p.is_file())
 
 
 def find_project(start: Path) -> Project:

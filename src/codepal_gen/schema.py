@@ -27,6 +27,7 @@ from referencing.jsonschema import DRAFT202012
 
 from .errors import Position, Problem
 from .load import Document, KeyPath, format_path
+from .project import schema_files
 
 ROOT_SCHEMA = "environment.schema.json"
 
@@ -129,7 +130,7 @@ def load_schemas(directory: Path) -> Schemas:
     """Read every ``*.schema.json`` under ``directory``; each must carry an ``$id``."""
     resources = []
     root_uri = ""
-    for path in sorted(directory.rglob("*.schema.json")):
+    for path in schema_files(directory):
         contents = json.loads(path.read_text(encoding="utf-8"))
         resources.append((contents["$id"], Resource.from_contents(contents, default_specification=DRAFT202012)))
         if path.name == ROOT_SCHEMA and path.parent == directory:
