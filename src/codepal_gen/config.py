@@ -56,8 +56,9 @@ def _reader(project: Project, cache: dict[str, Document | None]) -> Any:
 def load_environments(project: Project, names: Iterable[str]) -> list[Environment]:
     """Every named environment, validated; all problems of all of them raised together."""
     # Imported here: a render whose environments are cached never loads jsonschema or ruamel.yaml.
-    from . import schema
+    from . import leaks, schema
     from .inherit import resolve
+    from .load import format_path
 
     schemas = schema.load_schemas(project.schemas)
     cache: dict[str, Document | None] = {}
@@ -79,6 +80,10 @@ def load_environments(project: Project, names: Iterable[str]) -> list[Environmen
             problems.extend(exc.problems)
             continue
         data, found = schema.check(doc, schemas)
+        found.extend(
+            Problem(schema.locate(doc.positions, path, doc.path), message, format_path(path))
+            for path, message in leaks.in_data(doc.data)
+        )
         problems.extend(found)
         if not found:
             result.append(Environment(name, project.relative(project.environments / f"{name}.yaml"), freeze(data)))
