@@ -23,6 +23,11 @@ from typing import Any
 
 #: Validated environments of the last input fingerprint (environments, schemas, code).
 CONFIGS = "configs.json"
+#: Results kept per shard (``<key[:2]>/``), oldest written first out: the cache stays
+#: under 256 x this many files (about 25 000 results, the output of ~50 distinct renders).
+MAX_PER_SHARD = 100
+#: Folders of earlier ``formats`` code kept besides the current one (other checkouts may use them).
+KEEP_VERSIONS = 2
 
 
 def enabled() -> bool:
@@ -65,6 +70,7 @@ class NormalizeCache:
     def put_all(self, entries: Mapping[str, str]) -> None:
         if self.folder is None:
             return
+        shards = set()
         for digest, text in entries.items():
             target = self.folder / digest[:2] / digest
             try:
@@ -75,6 +81,31 @@ class NormalizeCache:
                 os.replace(tmp, target)
             except OSError:
                 return
+            shards.add(target.parent)
+        for shard in sorted(shards):
+            _trim(shard, MAX_PER_SHARD)
+
+
+def _trim(shard: Path, keep: int) -> None:
+    """Delete all but the ``keep`` most recently written results of one shard."""
+    try:
+        entries = [(e.stat().st_mtime_ns, e.name, e.path) for e in os.scandir(shard) if not e.name.startswith(".")]
+        for _, _, path in sorted(entries)[: max(0, len(entries) - keep)]:
+            os.unlink(path)
+    except OSError:
+        return
+
+
+def _prune_versions(root: Path, current: Path, keep: int) -> None:
+    """A new ``formats`` version starts a new folder: drop all but the ``keep`` newest others."""
+    import shutil
+
+    try:
+        others = [(p.stat().st_mtime_ns, p) for p in root.glob("normalized-*") if p != current and not p.is_symlink()]
+        for _, old in sorted(others, reverse=True)[keep:]:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        return
 
 
 def _trusted(folder: Path) -> bool:
@@ -92,7 +123,10 @@ def _trusted(folder: Path) -> bool:
 def load_cache() -> NormalizeCache:
     if not enabled() or not _trusted(_folder()):
         return NormalizeCache(None)
-    return NormalizeCache(_folder() / f"normalized-{_code_version()}")
+    folder = _folder() / f"normalized-{_code_version()}"
+    if not folder.is_dir():
+        _prune_versions(_folder(), folder, KEEP_VERSIONS)
+    return NormalizeCache(folder)
 
 
 def load_configs(fingerprint: str, names: Sequence[str]) -> dict[str, tuple[str, Any]] | None:
