@@ -162,3 +162,7 @@ def test_a_hostile_postgres_setting_stays_one_line(value: str) -> None:
     assert len(lines) == len(conf.split("\n")) - 1
     assert sum(line.startswith("application_name = '") for line in lines) == 1
     assert all(" = " in line for line in lines)
+
+
+def test_hcl_control_characters_use_escapes_hcl_has() -> None:
+    assert hcl.string("\b\f\\b") == '"\\u0008\\u000c\\\\b"'

@@ -13,10 +13,18 @@ from typing import Any
 from . import Format, Raw, comment_header, ensure_newline
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_ESCAPE_PAIR = re.compile(r"\\.")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    # HCL has JSON's escapes except \b and \f (terraform: "not a valid escape sequence").
+    return {"\\b": "\\u0008", "\\f": "\\u000c"}.get(match.group(0), match.group(0))
 
 
 def string(value: str) -> str:
     body = json.dumps(value, ensure_ascii=False)[1:-1]
+    if "\\" in body:
+        body = _ESCAPE_PAIR.sub(_json_escape, body)
     # "$${" is HCL's escape for a literal "${". For "%{" HCL has "%%{", which
     # python-hcl2 cannot read; "%\u007b" means the same to Terraform and to it.
     return '"' + body.replace("${", "$${").replace("%{", "%\\u007b") + '"'
