@@ -19,6 +19,8 @@ from codepal_gen.errors import UserError
 from codepal_gen.formats import hcl, json_, shell, yaml, zone
 from codepal_gen.render import discover, environments, render_environment
 
+from .helpers import hcl_value
+
 HOSTILE = [
     "x\nkind: Secret\nmetadata:\n  name: stolen",
     'a" ; rm -rf / ; echo "',
@@ -114,6 +116,15 @@ def test_a_hostile_value_cannot_add_hcl(tmp_path: Path, value: str) -> None:
     assert list(parsed["locals"][0]) == ["name", "__is_block__"] or list(parsed["locals"][0]) == ["name"]
 
 
+def test_a_hostile_value_in_a_multi_line_collection_cannot_add_hcl(tmp_path: Path) -> None:
+    value = {"items": HOSTILE, "nested": [{text: [text] * 3} for text in HOSTILE], **{text: text for text in HOSTILE}}
+    out = render_one(tmp_path, "terraform", "main.tf", "locals {\n  a = 1\n  value = {{ value | tohcl }}\n}\n", value)
+    assert len(out.splitlines()) > 40
+    parsed = hcl2.loads(out)
+    assert [[k for k in block if k != "__is_block__"] for block in parsed["locals"]] == [["a", "value"]]
+    assert hcl_value(parsed["locals"][0]["value"]) == value
+
+
 def test_workflow_templates_write_github_expressions_verbatim(tmp_path: Path) -> None:
     body = (
         "on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n"
@@ -162,3 +173,7 @@ def test_a_hostile_postgres_setting_stays_one_line(value: str) -> None:
     assert len(lines) == len(conf.split("\n")) - 1
     assert sum(line.startswith("application_name = '") for line in lines) == 1
     assert all(" = " in line for line in lines)
+
+
+def test_hcl_control_characters_use_escapes_hcl_has() -> None:
+    assert hcl.string("\b\f\\b") == '"\\u0008\\u000c\\\\b"'

@@ -107,9 +107,13 @@ resource "aws_s3_bucket_policy" "logs" {
 # Certificates name every host explicitly (no wildcard): the zone apex, and the
 # app, API and CloudFront-origin hosts.
 resource "aws_acm_certificate" "alb" {
-  domain_name               = "dev.codepal.com"
-  subject_alternative_names = ["api.dev.codepal.com", "app.dev.codepal.com", "origin.dev.codepal.com"]
-  validation_method         = "DNS"
+  domain_name = "dev.codepal.com"
+  subject_alternative_names = [
+    "api.dev.codepal.com",
+    "app.dev.codepal.com",
+    "origin.dev.codepal.com",
+  ]
+  validation_method = "DNS"
 
   lifecycle {
     create_before_destroy = true
@@ -119,9 +123,13 @@ resource "aws_acm_certificate" "alb" {
 resource "aws_acm_certificate" "cloudfront" {
   provider = aws.us_east_1
 
-  domain_name               = "dev.codepal.com"
-  subject_alternative_names = ["api.dev.codepal.com", "app.dev.codepal.com", "origin.dev.codepal.com"]
-  validation_method         = "DNS"
+  domain_name = "dev.codepal.com"
+  subject_alternative_names = [
+    "api.dev.codepal.com",
+    "app.dev.codepal.com",
+    "origin.dev.codepal.com",
+  ]
+  validation_method = "DNS"
 
   lifecycle {
     create_before_destroy = true

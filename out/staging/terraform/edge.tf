@@ -107,9 +107,13 @@ resource "aws_s3_bucket_policy" "logs" {
 # Certificates name every host explicitly (no wildcard): the zone apex, and the
 # app, API and CloudFront-origin hosts.
 resource "aws_acm_certificate" "alb" {
-  domain_name               = "staging.codepal.com"
-  subject_alternative_names = ["api.staging.codepal.com", "app.staging.codepal.com", "origin.staging.codepal.com"]
-  validation_method         = "DNS"
+  domain_name = "staging.codepal.com"
+  subject_alternative_names = [
+    "api.staging.codepal.com",
+    "app.staging.codepal.com",
+    "origin.staging.codepal.com",
+  ]
+  validation_method = "DNS"
 
   lifecycle {
     create_before_destroy = true
@@ -119,9 +123,13 @@ resource "aws_acm_certificate" "alb" {
 resource "aws_acm_certificate" "cloudfront" {
   provider = aws.us_east_1
 
-  domain_name               = "staging.codepal.com"
-  subject_alternative_names = ["api.staging.codepal.com", "app.staging.codepal.com", "origin.staging.codepal.com"]
-  validation_method         = "DNS"
+  domain_name = "staging.codepal.com"
+  subject_alternative_names = [
+    "api.staging.codepal.com",
+    "app.staging.codepal.com",
+    "origin.staging.codepal.com",
+  ]
+  validation_method = "DNS"
 
   lifecycle {
     create_before_destroy = true

@@ -18,7 +18,9 @@ variable "budget_notification_emails" {
   default     = ["devops@codepal.com"]
 
   validation {
-    condition     = length(var.budget_notification_emails) > 0 && alltrue([for address in var.budget_notification_emails : can(regex("^[^@[:space:]]+@[^@[:space:]]+\\.[A-Za-z]{2,}$", address))])
+    condition = length(var.budget_notification_emails) > 0 && alltrue([
+      for address in var.budget_notification_emails : can(regex("^[^@[:space:]]+@[^@[:space:]]+\\.[A-Za-z]{2,}$", address))
+    ])
     error_message = "Give at least one e-mail address, each of the form name@example.com."
   }
 }
