@@ -105,8 +105,10 @@ def test_prometheus_config_follows_the_contract(rendered_root: Path) -> None:
     config = _yaml(rendered_root, "staging", "prometheus/prometheus.yml")
     assert config["rule_files"] == ["rules/*.yaml"]
     assert config["global"]["external_labels"] == {"environment": "staging", "region": "us-east-1"}
+    # every replica (staging: 3 at 50 %, rounded up), each by its pod name: never one load-balanced Service
     assert config["alerting"]["alertmanagers"][0]["static_configs"][0]["targets"] == [
-        "alertmanager.codepal-staging-monitoring.svc:9093"
+        "alertmanager-0.alertmanager-headless.codepal-staging-monitoring.svc:9093",
+        "alertmanager-1.alertmanager-headless.codepal-staging-monitoring.svc:9093",
     ]
     keep = {job["job_name"]: job["relabel_configs"][0].get("regex") for job in config["scrape_configs"]}
     assert keep["postgres"] == "postgres;metrics"
@@ -156,3 +158,10 @@ def test_codeblock_fence_outgrows_backticks_in_the_value() -> None:
     assert codeblock("a ``` b", "sh") == "````sh\na ``` b\n````"
     with pytest.raises(ValueError, match="bad code block language"):
         codeblock("x", "sh\n")
+
+
+def test_prometheus_alerts_the_one_alertmanager_by_its_pod_name(rendered_root: Path) -> None:
+    config = _yaml(rendered_root, "dev", "prometheus/prometheus.yml")
+    assert config["alerting"]["alertmanagers"][0]["static_configs"][0]["targets"] == [
+        "alertmanager-0.alertmanager-headless.codepal-dev-monitoring.svc:9093"
+    ]
