@@ -279,3 +279,26 @@ def test_alertmanager_replicas_may_gossip_with_each_other_only(rendered_root: Pa
     for direction, peers in (("ingress", "from"), ("egress", "to")):
         rules = [rule for rule in policy[direction] if gossip == rule["ports"]]
         assert [[peer["podSelector"]["matchLabels"] for peer in rule[peers]] for rule in rules] == [[own]]
+
+
+def test_alertmanager_peers_and_alert_targets_follow_the_replica_count(project: Path, run: Run) -> None:
+    base = project / "environments/_base.yaml"
+    text = base.read_text(encoding="utf-8")
+    assert text.count("      replicas: 3\n    grafana:") == 1
+    base.write_text(
+        text.replace("      replicas: 3\n    grafana:", "      replicas: 5\n    grafana:"), encoding="utf-8"
+    )
+    assert run("-C", project, "render", "prod", "staging").code == 0
+    for env, count in (("prod", 5), ("staging", 3)):
+        _, cluster, _ = _alertmanager(project, env)
+        assert len([a for a in cluster if a.startswith("--cluster.peer=")]) == count
+        config = yaml.load_data((project / f"out/{env}/prometheus/prometheus.yml").read_text(encoding="utf-8"))
+        targets = config["alerting"]["alertmanagers"][0]["static_configs"][0]["targets"]
+        assert targets == [
+            f"alertmanager-{i}.alertmanager-headless.codepal-{env}-monitoring.svc:9093" for i in range(count)
+        ]
+        rules = yaml.load_data((project / f"out/{env}/prometheus/rules/meta.yaml").read_text(encoding="utf-8"))
+        mismatch = next(
+            r for r in rules["groups"][0]["rules"] if r.get("alert") == "AlertmanagerClusterMembersMismatch"
+        )
+        assert mismatch["expr"].endswith(f"[5m])) < {count}")
