@@ -214,6 +214,8 @@ def test_scrape_targets_follow_the_observability_contract(rendered_root: Path) -
         (app, "redis"): {"redis": 6379, "metrics": 9121},
         (mon, "prometheus"): {"web": 9090},
         (mon, "alertmanager"): {"web": 9093},
+        # gossip only: no web port, so the alertmanager job does not scrape each replica twice
+        (mon, "alertmanager-headless"): {"mesh-tcp": 9094, "mesh-udp": 9094},
         (mon, "grafana"): {"http": 3000},
         (mon, "kube-state-metrics"): {"http-metrics": 8080, "telemetry": 8081},
         ("codepal-prod-node-exporter", "node-exporter"): {"metrics": 9100},
@@ -230,3 +232,73 @@ def test_scrape_targets_follow_the_observability_contract(rendered_root: Path) -
         "production",
         "30",
     )
+
+
+def _alertmanager(root: Path, env: str) -> tuple[Any, list[str], set[str]]:
+    """(StatefulSet spec, --cluster.* arguments, file names) of an environment's Alertmanager."""
+    mon = f"codepal-{env}-monitoring"
+    spec = load(root, env, f"{mon}/statefulset-alertmanager.yaml")["spec"]
+    cluster = [a for a in container({"spec": spec})["args"] if a.startswith("--cluster.")]
+    files = {p.name for p in (root / K8S.format(env=env) / mon).iterdir()}
+    return spec, cluster, files
+
+
+def test_alertmanager_replicas_form_a_gossip_cluster(rendered_root: Path) -> None:
+    for env, count in (("prod", 3), ("staging", 2)):  # staging: 3 at 50 %, rounded up
+        spec, cluster, files = _alertmanager(rendered_root, env)
+        headless = f"alertmanager-headless.codepal-{env}-monitoring.svc:9094"
+        assert (spec["replicas"], spec["serviceName"]) == (count, "alertmanager-headless")
+        assert cluster == [
+            "--cluster.listen-address=0.0.0.0:9094",
+            *(f"--cluster.peer=alertmanager-{i}.{headless}" for i in range(count)),
+        ]
+        assert "poddisruptionbudget-alertmanager.yaml" in files
+        zones = spec["template"]["spec"]["topologySpreadConstraints"][0]
+        assert (zones["topologyKey"], zones["whenUnsatisfiable"]) == ("topology.kubernetes.io/zone", "DoNotSchedule")
+    budget = load(rendered_root, "prod", "codepal-prod-monitoring/poddisruptionbudget-alertmanager.yaml")["spec"]
+    assert (budget["maxUnavailable"], "minAvailable" in budget) == (1, False)
+    ports = load(rendered_root, "prod", "codepal-prod-monitoring/service-alertmanager-headless.yaml")["spec"]
+    assert (ports["clusterIP"], ports["publishNotReadyAddresses"]) == ("None", True)
+    assert [(p["port"], p["protocol"]) for p in ports["ports"]] == [(9094, "TCP"), (9094, "UDP")]
+
+
+def test_one_alertmanager_replica_runs_without_cluster_or_budget(rendered_root: Path) -> None:
+    spec, cluster, files = _alertmanager(rendered_root, "dev")
+    assert (spec["replicas"], spec["serviceName"]) == (1, "alertmanager-headless")
+    assert cluster == ["--cluster.listen-address="]
+    assert "poddisruptionbudget-alertmanager.yaml" not in files
+    assert [p["name"] for p in container({"spec": spec})["ports"]] == ["web"]
+    policy = load(rendered_root, "dev", "codepal-dev-monitoring/networkpolicy-alertmanager.yaml")["spec"]
+    assert all(p["port"] != 9094 for rule in policy["ingress"] + policy["egress"] for p in rule["ports"])
+
+
+def test_alertmanager_replicas_may_gossip_with_each_other_only(rendered_root: Path) -> None:
+    policy = load(rendered_root, "prod", "codepal-prod-monitoring/networkpolicy-alertmanager.yaml")["spec"]
+    own = policy["podSelector"]["matchLabels"]
+    gossip = [{"port": 9094, "protocol": "TCP"}, {"port": 9094, "protocol": "UDP"}]
+    for direction, peers in (("ingress", "from"), ("egress", "to")):
+        rules = [rule for rule in policy[direction] if gossip == rule["ports"]]
+        assert [[peer["podSelector"]["matchLabels"] for peer in rule[peers]] for rule in rules] == [[own]]
+
+
+def test_alertmanager_peers_and_alert_targets_follow_the_replica_count(project: Path, run: Run) -> None:
+    base = project / "environments/_base.yaml"
+    text = base.read_text(encoding="utf-8")
+    assert text.count("      replicas: 3\n    grafana:") == 1
+    base.write_text(
+        text.replace("      replicas: 3\n    grafana:", "      replicas: 5\n    grafana:"), encoding="utf-8"
+    )
+    assert run("-C", project, "render", "prod", "staging").code == 0
+    for env, count in (("prod", 5), ("staging", 3)):
+        _, cluster, _ = _alertmanager(project, env)
+        assert len([a for a in cluster if a.startswith("--cluster.peer=")]) == count
+        config = yaml.load_data((project / f"out/{env}/prometheus/prometheus.yml").read_text(encoding="utf-8"))
+        targets = config["alerting"]["alertmanagers"][0]["static_configs"][0]["targets"]
+        assert targets == [
+            f"alertmanager-{i}.alertmanager-headless.codepal-{env}-monitoring.svc:9093" for i in range(count)
+        ]
+        rules = yaml.load_data((project / f"out/{env}/prometheus/rules/meta.yaml").read_text(encoding="utf-8"))
+        mismatch = next(
+            r for r in rules["groups"][0]["rules"] if r.get("alert") == "AlertmanagerClusterMembersMismatch"
+        )
+        assert mismatch["expr"].endswith(f"[5m])) < {count}")

@@ -82,7 +82,7 @@ def test_every_alert_has_a_runbook_and_tests(rendered_root: Path) -> None:
         for rule in yaml.load_data(path.read_text(encoding="utf-8"))["groups"][0]["rules"]
         if "alert" in rule
     ]
-    assert len(alerts) == 23
+    assert len(alerts) == 24
     assert sorted(p.stem for p in (out / "runbooks").glob("*.md")) == sorted(alerts)
     runbook = (out / "runbooks/HighErrorRate.md").read_text(encoding="utf-8")
     assert "```promql\nnamespace_job:http_requests_errors:ratio_rate5m > 0.05\n```" in runbook
@@ -105,8 +105,10 @@ def test_prometheus_config_follows_the_contract(rendered_root: Path) -> None:
     config = _yaml(rendered_root, "staging", "prometheus/prometheus.yml")
     assert config["rule_files"] == ["rules/*.yaml"]
     assert config["global"]["external_labels"] == {"environment": "staging", "region": "us-east-1"}
+    # every replica (staging: 3 at 50 %, rounded up), each by its pod name: never one load-balanced Service
     assert config["alerting"]["alertmanagers"][0]["static_configs"][0]["targets"] == [
-        "alertmanager.codepal-staging-monitoring.svc:9093"
+        "alertmanager-0.alertmanager-headless.codepal-staging-monitoring.svc:9093",
+        "alertmanager-1.alertmanager-headless.codepal-staging-monitoring.svc:9093",
     ]
     keep = {job["job_name"]: job["relabel_configs"][0].get("regex") for job in config["scrape_configs"]}
     assert keep["postgres"] == "postgres;metrics"
@@ -156,3 +158,25 @@ def test_codeblock_fence_outgrows_backticks_in_the_value() -> None:
     assert codeblock("a ``` b", "sh") == "````sh\na ``` b\n````"
     with pytest.raises(ValueError, match="bad code block language"):
         codeblock("x", "sh\n")
+
+
+def test_prometheus_alerts_the_one_alertmanager_by_its_pod_name(rendered_root: Path) -> None:
+    config = _yaml(rendered_root, "dev", "prometheus/prometheus.yml")
+    assert config["alerting"]["alertmanagers"][0]["static_configs"][0]["targets"] == [
+        "alertmanager-0.alertmanager-headless.codepal-dev-monitoring.svc:9093"
+    ]
+
+
+def test_the_alertmanager_cluster_alert_exists_only_where_there_is_a_cluster(rendered_root: Path) -> None:
+    alert = _alert(rendered_root, "prod", "meta", "AlertmanagerClusterMembersMismatch")
+    assert alert["expr"] == (
+        "max by (namespace, pod) (max_over_time(alertmanager_cluster_members"
+        '{namespace="codepal-prod-monitoring", job="alertmanager"}[5m])) < 3'
+    )
+    tests = _yaml(rendered_root, "prod", "prometheus/tests/meta.yaml")["tests"]
+    names = {t["name"] for t in tests}
+    assert {"AlertmanagerClusterMembersMismatch fires", "AlertmanagerClusterMembersMismatch stays silent"} <= names
+    # one replica: Alertmanager exports no cluster metrics, so no alert reads them
+    dev = _yaml(rendered_root, "dev", "prometheus/rules/meta.yaml")["groups"][0]["rules"]
+    assert [r["alert"] for r in dev] == ["Watchdog"]
+    assert not (rendered_root / "out/dev/runbooks/AlertmanagerClusterMembersMismatch.md").exists()

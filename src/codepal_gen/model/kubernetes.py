@@ -151,6 +151,7 @@ def _app_objects(env: Environment, apps: Mapping[str, Any], deployments: Mapping
             "labels": app["labels"],
             "selector": {**app["selector"], **live},
             "headless": False,
+            "publish_not_ready": False,
             "ports": [{"name": "http", "port": app["port"], "targetPort": "http", "protocol": "TCP"}],
         }
         stack.accounts[key % "serviceaccount"] = {

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 from ..config import Environment
+from . import alertmanager_cluster as am
 from . import kubernetes_pods as pods
 from .kubernetes_stack import Stack, workload
 from .quantity import parse
@@ -88,13 +90,7 @@ def monitoring(env: Environment, stack: Stack, prefix: str) -> None:
     stack.call("prometheus", "nodes", (10250,))
     stack.call_api("prometheus")
 
-    alertmanager = workload(stack, "alertmanager", ns, "monitoring")
-    alertmanager.update(
-        image=pods.image(mon["alertmanager"]["image"]),
-        resources=pods.resources(mon["alertmanager"]["resources"], scale),
-        storage=mon["alertmanager"]["storage"],
-    )
-    stack.service("alertmanager", ns, alertmanager["labels"], {"web": 9093})
+    alertmanager = _alertmanager(env, stack)
     stack.account("alertmanager", ns, alertmanager["labels"], automount=False)
     stack.secret(
         "alertmanager-receivers",
@@ -103,7 +99,7 @@ def monitoring(env: Environment, stack: Stack, prefix: str) -> None:
         f"{prefix}/alertmanager",
         {"pagerduty-routing-key": "pagerduty-routing-key", "slack-webhook-url": "slack-webhook-url"},
     )
-    stack.scrape("alertmanager", (9093,))
+    stack.scrape("alertmanager", (am.WEB_PORT,))
     stack.call_internet("alertmanager")
 
     grafana = workload(stack, "grafana", ns, "monitoring")
@@ -168,6 +164,44 @@ def monitoring(env: Environment, stack: Stack, prefix: str) -> None:
     stack.call_api("kube-state-metrics")
     _node_exporter(env, stack, node_ns)
     stack.context.update(prometheus=prom, alertmanager=alertmanager, grafana=grafana, ksm=ksm)
+
+
+def _alertmanager(env: Environment, stack: Stack) -> dict[str, Any]:
+    """Alertmanager's StatefulSet values and Services; with more than one replica, a gossip
+    cluster whose members may talk to each other and of which one at a time may be evicted."""
+    spec, scale = env.config["kubernetes"]["monitoring"]["alertmanager"], float(env.config["scale"])
+    cluster = am.cluster(env.config)
+    ns = cluster.namespace
+    alertmanager = workload(stack, am.NAME, ns, "monitoring")
+    # Gossip runs over TCP and UDP on the same port: one named port per protocol.
+    mesh = {"mesh-tcp": "TCP", "mesh-udp": "UDP"} if cluster.clustered else {}
+    alertmanager.update(
+        image=pods.image(spec["image"]),
+        replicas=cluster.replicas,
+        service_name=am.HEADLESS,
+        args=cluster.args(),
+        ports=[
+            {"name": "web", "containerPort": am.WEB_PORT, "protocol": "TCP"},
+            *({"name": n, "containerPort": am.CLUSTER_PORT, "protocol": p} for n, p in mesh.items()),
+        ],
+        resources=pods.resources(spec["resources"], scale),
+        storage=spec["storage"],
+    )
+    stack.service(am.NAME, ns, alertmanager["labels"], {"web": am.WEB_PORT})
+    # The StatefulSet's governing Service, also with one replica: Prometheus addresses each pod by name.
+    peer_ports = [{"name": n, "port": am.CLUSTER_PORT, "targetPort": n, "protocol": p} for n, p in mesh.items()]
+    stack.peer_service(am.HEADLESS, ns, am.NAME, peer_ports, pods.labels(am.HEADLESS, env.name, "monitoring"))
+    if cluster.clustered:
+        stack.call(am.NAME, am.NAME, (am.CLUSTER_PORT,), ("TCP", "UDP"))
+        stack.budgets[f"{ns}/poddisruptionbudget-{am.NAME}"] = {
+            "name": am.NAME,
+            "namespace": ns,
+            "labels": alertmanager["labels"],
+            "selector": alertmanager["selector"],
+            # A cluster of any size keeps working with one member gone (gossip needs no quorum).
+            "budget": {"maxUnavailable": 1},
+        }
+    return alertmanager
 
 
 def _node_exporter(env: Environment, stack: Stack, ns: str) -> None:

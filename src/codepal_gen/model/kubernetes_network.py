@@ -4,7 +4,8 @@ Every namespace denies all ingress and egress by default and allows DNS; each
 workload then gets one policy admitting exactly its callers and letting it reach
 exactly its callees. The edges come from config (``services.*.depends_on``, the
 Ingress routes) plus the monitoring stack's fixed wiring (Prometheus scrapes,
-Grafana reads Prometheus, Prometheus alerts Alertmanager).
+Grafana reads Prometheus, Prometheus alerts Alertmanager, Alertmanager replicas
+gossip with each other over TCP and UDP).
 """
 
 from __future__ import annotations
@@ -47,10 +48,11 @@ class Edge:
     source: Peer
     target: Peer
     ports: tuple[int, ...]
+    protocols: tuple[str, ...] = ("TCP",)
 
 
-def _ports(numbers: Iterable[int]) -> list[dict[str, Any]]:
-    return [{"protocol": "TCP", "port": n} for n in sorted(set(numbers))]
+def _ports(numbers: Iterable[int], protocols: Sequence[str]) -> list[dict[str, Any]]:
+    return [{"protocol": p, "port": n} for n in sorted(set(numbers)) for p in protocols]
 
 
 def policies(
@@ -60,9 +62,13 @@ def policies(
     result: dict[str, Any] = {}
     for name, peer in workloads.items():
         ingress = [
-            {"from": e.source.selector(), "ports": _ports(e.ports)} for e in edges if e.target.name == name and e.ports
+            {"from": e.source.selector(), "ports": _ports(e.ports, e.protocols)}
+            for e in edges
+            if e.target.name == name and e.ports
         ]
-        egress = [{"to": e.target.selector(), "ports": _ports(e.ports)} for e in edges if e.source.name == name]
+        egress = [
+            {"to": e.target.selector(), "ports": _ports(e.ports, e.protocols)} for e in edges if e.source.name == name
+        ]
         result[f"{peer.namespace}/networkpolicy-{name}"] = {
             "name": name,
             "namespace": peer.namespace,

@@ -29,7 +29,7 @@ class Stack:
     peers: dict[str, Peer] = field(default_factory=dict)
     peer_labels: dict[str, Any] = field(default_factory=dict)
     external: dict[str, Peer] = field(default_factory=dict)
-    links: list[tuple[str, str, tuple[int, ...]]] = field(default_factory=list)
+    links: list[tuple[str, str, tuple[int, ...], tuple[str, ...]]] = field(default_factory=list)
     urls: dict[str, str] = field(default_factory=dict)
     ports: dict[str, int] = field(default_factory=dict)
     context: dict[str, Any] = field(default_factory=dict)
@@ -40,8 +40,8 @@ class Stack:
         self.peers[name] = Peer(name, namespace, dict(match))
         self.peer_labels[name] = dict(labels)
 
-    def call(self, source: str, target: str, ports: Sequence[int]) -> None:
-        self.links.append((source, target, tuple(ports)))
+    def call(self, source: str, target: str, ports: Sequence[int], protocols: Sequence[str] = ("TCP",)) -> None:
+        self.links.append((source, target, tuple(ports), tuple(protocols)))
 
     def scrape(self, target: str, ports: Sequence[int]) -> None:
         self.call("prometheus", target, ports)
@@ -54,7 +54,7 @@ class Stack:
 
     def edges(self) -> list[Edge]:
         known = {**self.external, **self.peers}
-        return [Edge(known[s], known[t], p) for s, t, p in self.links]
+        return [Edge(known[s], known[t], p, protocols) for s, t, p, protocols in self.links]
 
     def secret(
         self, name: str, namespace: str, labels: Mapping[str, str], remote: str, keys: Mapping[str, str]
@@ -87,7 +87,23 @@ class Stack:
             "labels": dict(labels),
             "selector": pods.selector(name, self.env),
             "headless": headless,
+            "publish_not_ready": False,
             "ports": [{"name": n, "port": p, "targetPort": n, "protocol": "TCP"} for n, p in ports.items()],
+        }
+
+    def peer_service(
+        self, name: str, namespace: str, workload: str, ports: Sequence[Mapping[str, Any]], labels: Mapping[str, str]
+    ) -> None:
+        """A headless Service giving ``workload``'s pods DNS names, published before they are ready
+        so that replicas can find each other while they start."""
+        self.services[f"{namespace}/service-{name}"] = {
+            "name": name,
+            "namespace": namespace,
+            "labels": dict(labels),
+            "selector": pods.selector(workload, self.env),
+            "headless": True,
+            "publish_not_ready": True,
+            "ports": [dict(port) for port in ports],
         }
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..config import Environment, freeze
+from .alertmanager_cluster import cluster
 from .observability_alerts import setting
 from .observability_alerts_platform import all_alerts
 from .observability_dashboards import dashboards
@@ -175,7 +176,8 @@ def build(env: Environment) -> Mapping[str, Any]:
         "scrape_timeout": obs["scrape_timeout"],
         "evaluation_interval": obs["evaluation_interval"],
         "external_labels": {"environment": env.name, "region": config["aws"]["region"]},
-        "alertmanager": f"alertmanager.{config['kubernetes']['monitoring_namespace']}.svc:9093",
+        # Every replica, each by its own name: they deduplicate notifications among themselves.
+        "alertmanagers": cluster(config).targets(),
         "jobs": scrape_jobs(config),
     }
     return {

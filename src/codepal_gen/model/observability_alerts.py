@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from .alertmanager_cluster import cluster
 from .observability_numbers import dec, num
 from .observability_rules import (
     ERRORS_RATIO,
@@ -46,6 +47,8 @@ class Setting:
     latency_objective: Decimal
     latency_le: str
     hpa_max: int
+    monitoring_namespace: str
+    alertmanager_replicas: int
 
     @property
     def service(self) -> str:
@@ -71,6 +74,8 @@ def setting(config: Mapping[str, Any]) -> Setting:
         latency_objective=dec(obs["slo"]["latency_objective"]),
         latency_le=num(obs["slo"]["latency_threshold_seconds"]),
         hpa_max=int(first.get("replicas", {}).get("max", 4)),
+        monitoring_namespace=config["kubernetes"]["monitoring_namespace"],
+        alertmanager_replicas=cluster(config).replicas,
     )
 
 

@@ -1,10 +1,12 @@
-"""Platform alerts: resource usage, Kubernetes workloads, PostgreSQL, Redis, backups, certificates, Watchdog."""
+"""Platform alerts: resource usage, Kubernetes workloads, PostgreSQL, Redis, backups, certificates, Watchdog
+(and, from :mod:`.observability_alerts_alerting`, the Alertmanager cluster)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from .observability_alerts import STEPS, Setting, _app_down, _beyond, _errors_and_security, _performance, _pods, _slo
+from .observability_alerts_alerting import alertmanager_cluster
 from .observability_numbers import num
 from .observability_rules import AlertSpec, Scenario, Series, Step, gauge, sel
 
@@ -391,4 +393,5 @@ def all_alerts(s: Setting) -> list[AlertSpec]:
         *_workloads(s),
         *_database(s),
         *_certificates_and_meta(s),
+        *alertmanager_cluster(s),
     ]

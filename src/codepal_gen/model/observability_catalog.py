@@ -114,7 +114,10 @@ EXPORTERS: Mapping[str, Mapping[str, MetricType]] = MappingProxyType(
         # cert-manager's controller
         "cert-manager": MappingProxyType({"certmanager_certificate_expiration_timestamp_seconds": "gauge"}),
         "prometheus": MappingProxyType({"prometheus_tsdb_head_series": "gauge"}),
-        "alertmanager": MappingProxyType({"alertmanager_notifications_failed_total": "counter"}),
+        # alertmanager_cluster_* only when clustering is on (more than one replica)
+        "alertmanager": MappingProxyType(
+            {"alertmanager_notifications_failed_total": "counter", "alertmanager_cluster_members": "gauge"}
+        ),
     }
 )
 
