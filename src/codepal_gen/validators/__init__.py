@@ -14,7 +14,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import shutil
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -80,6 +80,17 @@ def missing_tool(validator: str, tool: str, bundles: Sequence[Bundle]) -> list[F
     """A missing tool is a failure, never a skip."""
     shown = bundles[0].shown_root.rsplit("/", 1)[0] if bundles else "out"
     return [Finding(shown, 0, validator, "missing-tool", f"{tool} not found; run scripts/setup-tools.sh")]
+
+
+def with_tool(
+    validator: str | tuple[str, ...], tool: str, bundles: Sequence[Bundle], work: Callable[[str], Iterable[Finding]]
+) -> Iterable[Finding]:
+    """``work(path to tool)``, or, when ``tool`` is not installed, a missing-tool failure for each validator name."""
+    found = find_tool(tool, bundles[0].project_root) if bundles else None
+    if found is None:
+        names = (validator,) if isinstance(validator, str) else validator
+        return [f for name in names for f in missing_tool(name, tool, bundles)]
+    return work(found)
 
 
 def registry() -> tuple[Validator, ...]:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import Bundle, Finding, find_tool, missing_tool
+from . import Bundle, Finding, with_tool
 
 OFFLINE = {"CKV_SKIP_PACKAGE_UPDATE_CHECK": "true", "BC_SKIP_MAPPING": "TRUE", "LOG_LEVEL": "ERROR"}
 
@@ -44,9 +44,10 @@ class Checkov:
         wanted = {fw: found for fw, found in wanted.items() if found}
         if not wanted:
             return []
-        tool = find_tool("checkov", bundles[0].project_root)
-        if tool is None:
-            return [f for fw in wanted for f in missing_tool(FRAMEWORKS[fw][2], "checkov", bundles)]
+        names = tuple(FRAMEWORKS[fw][2] for fw in wanted)
+        return with_tool(names, "checkov", bundles, lambda tool: self.run_with(tool, wanted, bundles))
+
+    def run_with(self, tool: str, wanted: Mapping[str, list[Bundle]], bundles: Sequence[Bundle]) -> list[Finding]:
         with tempfile.TemporaryDirectory(prefix="codepal-gen-checkov-") as tmp:
             root = Path(tmp).resolve()
             for framework, selected in wanted.items():

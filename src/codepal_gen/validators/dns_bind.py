@@ -13,7 +13,7 @@ import re
 import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 
-from . import Bundle, Finding, find_tool, missing_tool
+from . import Bundle, Finding, with_tool
 from .dns_zone import entries
 
 CHECKZONE_FLAGS = ("-i", "local", "-k", "fail", "-n", "fail", "-m", "fail", "-M", "fail", "-S", "fail", "-r", "fail")
@@ -52,9 +52,9 @@ class NamedCheckzone:
     name = "named-checkzone"
 
     def run(self, bundles: Sequence[Bundle]) -> Iterable[Finding]:
-        tool = find_tool("named-checkzone", bundles[0].project_root) if bundles else None
-        if tool is None:
-            return missing_tool(self.name, "named-checkzone", bundles)
+        return with_tool(self.name, "named-checkzone", bundles, lambda tool: self.run_with(tool, bundles))
+
+    def run_with(self, tool: str, bundles: Sequence[Bundle]) -> Iterable[Finding]:
         found: list[Finding] = []
         for bundle in bundles:
             for path in bundle.matching("dns/*.zone"):
@@ -75,9 +75,9 @@ class NamedCheckconf:
     name = "named-checkconf"
 
     def run(self, bundles: Sequence[Bundle]) -> Iterable[Finding]:
-        tool = find_tool("named-checkconf", bundles[0].project_root) if bundles else None
-        if tool is None:
-            return missing_tool(self.name, "named-checkconf", bundles)
+        return with_tool(self.name, "named-checkconf", bundles, lambda tool: self.run_with(tool, bundles))
+
+    def run_with(self, tool: str, bundles: Sequence[Bundle]) -> Iterable[Finding]:
         found: list[Finding] = []
         for bundle in bundles:
             if "dns/named.conf" not in bundle.files:

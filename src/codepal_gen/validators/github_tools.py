@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import Bundle, Finding, find_tool, missing_tool
+from . import Bundle, Finding, with_tool
 
 WORKFLOWS = "github/workflows/*.yml"
 
@@ -41,9 +41,9 @@ class Actionlint:
         files = _workflows(bundles)
         if not files:
             return []
-        tool = find_tool("actionlint", bundles[0].project_root)
-        if tool is None:
-            return missing_tool(self.name, "actionlint", bundles)
+        return with_tool(self.name, "actionlint", bundles, lambda tool: self.run_with(tool, files, bundles))
+
+    def run_with(self, tool: str, files: dict[str, tuple[Bundle, str]], bundles: Sequence[Bundle]) -> list[Finding]:
         cwd = bundles[0].directory.parent
         proc = subprocess.run(
             [tool, "-no-color", "-format", "{{json .}}", *sorted(files)],
@@ -76,9 +76,9 @@ class Zizmor:
         files = _workflows(bundles)
         if not files:
             return []
-        tool = find_tool("zizmor", bundles[0].project_root)
-        if tool is None:
-            return missing_tool(self.name, "zizmor", bundles)
+        return with_tool(self.name, "zizmor", bundles, lambda tool: self.run_with(tool, files, bundles))
+
+    def run_with(self, tool: str, files: dict[str, tuple[Bundle, str]], bundles: Sequence[Bundle]) -> list[Finding]:
         cwd = bundles[0].directory.parent
         proc = subprocess.run(
             [tool, "--offline", "--no-progress", "--format", "json", *sorted(files)],

@@ -6,7 +6,7 @@ import re
 import subprocess
 from collections.abc import Iterable, Sequence
 
-from . import Bundle, Finding, find_tool, missing_tool
+from . import Bundle, Finding, with_tool
 
 CONFIG = "alertmanager/alertmanager.yml"
 
@@ -15,9 +15,9 @@ class Amtool:
     name = "amtool"
 
     def run(self, bundles: Sequence[Bundle]) -> Iterable[Finding]:
-        tool = find_tool("amtool", bundles[0].project_root) if bundles else None
-        if tool is None:
-            return missing_tool(self.name, "amtool", bundles)
+        return with_tool(self.name, "amtool", bundles, lambda tool: self.run_with(tool, bundles))
+
+    def run_with(self, tool: str, bundles: Sequence[Bundle]) -> Iterable[Finding]:
         targets = {str(b.directory / CONFIG): b for b in bundles if CONFIG in b.files}
         if not targets:
             return []

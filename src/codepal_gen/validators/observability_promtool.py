@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..formats import OutputError, json_, yaml
-from . import Bundle, Finding, find_tool, missing_tool
+from . import Bundle, Finding, with_tool
 
 RULES = "prometheus/rules/*.yaml"
 TESTS = "prometheus/tests/*.yaml"
@@ -85,9 +85,9 @@ class PromtoolRules:
     name = "promtool"
 
     def run(self, bundles: Sequence[Bundle]) -> Iterable[Finding]:
-        tool = find_tool("promtool", bundles[0].project_root) if bundles else None
-        if tool is None:
-            return missing_tool(self.name, "promtool", bundles)
+        return with_tool(self.name, "promtool", bundles, lambda tool: self.run_with(tool, bundles))
+
+    def run_with(self, tool: str, bundles: Sequence[Bundle]) -> Iterable[Finding]:
         files = _Files()
         args = [files.add(b.directory / rel, b, rel) for b in bundles for rel in b.matching(RULES)]
         with tempfile.TemporaryDirectory(prefix="codepal-promtool-") as tmp:
@@ -157,9 +157,9 @@ class PromtoolConfig:
     name = "promtool"
 
     def run(self, bundles: Sequence[Bundle]) -> Iterable[Finding]:
-        tool = find_tool("promtool", bundles[0].project_root) if bundles else None
-        if tool is None:
-            return missing_tool(self.name, "promtool", bundles)
+        return with_tool(self.name, "promtool", bundles, lambda tool: self.run_with(tool, bundles))
+
+    def run_with(self, tool: str, bundles: Sequence[Bundle]) -> Iterable[Finding]:
         files = _Files()
         findings: list[Finding] = []
         with tempfile.TemporaryDirectory(prefix="codepal-promtool-") as tmp:
@@ -225,9 +225,9 @@ class PromtoolTests:
     name = "promtool"
 
     def run(self, bundles: Sequence[Bundle]) -> Iterable[Finding]:
-        tool = find_tool("promtool", bundles[0].project_root) if bundles else None
-        if tool is None:
-            return missing_tool(self.name, "promtool", bundles)
+        return with_tool(self.name, "promtool", bundles, lambda tool: self.run_with(tool, bundles))
+
+    def run_with(self, tool: str, bundles: Sequence[Bundle]) -> Iterable[Finding]:
         files = _Files()
         args = [files.add(b.directory / rel, b, rel) for b in bundles for rel in b.matching(TESTS)]
         if not args:

@@ -11,7 +11,7 @@ import re
 import subprocess
 from collections.abc import Iterable, Sequence
 
-from . import Bundle, Finding, find_tool, missing_tool
+from . import Bundle, Finding, with_tool
 
 SCRIPTS = "scripts/*.sh"
 _STRICT = re.compile(r"^set -euo pipefail\s*$", re.MULTILINE)
@@ -32,9 +32,9 @@ class Shellcheck:
                 found.append(Finding(bundle.shown(path), 1, self.name, "strict-mode", "no `set -euo pipefail`"))
         if not files:
             return found
-        tool = find_tool("shellcheck", bundles[0].project_root)
-        if tool is None:
-            return [*found, *missing_tool(self.name, "shellcheck", bundles)]
+        return [*found, *with_tool(self.name, "shellcheck", bundles, lambda tool: self.run_with(tool, files, bundles))]
+
+    def run_with(self, tool: str, files: dict[str, tuple[Bundle, str]], bundles: Sequence[Bundle]) -> list[Finding]:
         proc = subprocess.run(
             [tool, "--format", "json", "--external-sources", *sorted(files)],
             capture_output=True,
@@ -42,7 +42,8 @@ class Shellcheck:
             check=False,
         )
         if proc.returncode not in (0, 1):
-            return [*found, Finding(bundles[0].shown(SCRIPTS), 0, self.name, "error", proc.stderr.strip())]
+            return [Finding(bundles[0].shown(SCRIPTS), 0, self.name, "error", proc.stderr.strip())]
+        found: list[Finding] = []
         for item in json.loads(proc.stdout or "[]"):
             bundle, path = files.get(item["file"], (bundles[0], item["file"]))
             message = f"{item['message']} ({item['level']})"

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import Bundle, Finding, find_tool, missing_tool
+from . import Bundle, Finding, missing_tool, with_tool
 from .terraform_support import TF_DIR, cli_config, tf_files, tool_env
 
 _HUNK = re.compile(r"^@@ -(\d+)")
@@ -45,9 +45,9 @@ class TerraformFmt:
     def run(self, bundles: Sequence[Bundle]) -> Iterable[Finding]:
         if not any(tf_files(b) for b in bundles):
             return []
-        terraform = find_tool("terraform", bundles[0].project_root)
-        if terraform is None:
-            return missing_tool(self.name, "terraform", bundles)
+        return with_tool(self.name, "terraform", bundles, lambda terraform: self.run_with(terraform, bundles))
+
+    def run_with(self, terraform: str, bundles: Sequence[Bundle]) -> Iterable[Finding]:
         with tempfile.TemporaryDirectory(prefix="codepal-tf-fmt-") as tmp:
             folders = _materialise(bundles, Path(tmp))
             proc = subprocess.run(
@@ -100,9 +100,9 @@ class TerraformValidate:
     def run(self, bundles: Sequence[Bundle]) -> Iterable[Finding]:
         if not any(tf_files(b) for b in bundles):
             return []
-        terraform = find_tool("terraform", bundles[0].project_root)
-        if terraform is None:
-            return missing_tool(self.name, "terraform", bundles)
+        return with_tool(self.name, "terraform", bundles, lambda terraform: self.run_with(terraform, bundles))
+
+    def run_with(self, terraform: str, bundles: Sequence[Bundle]) -> Iterable[Finding]:
         with tempfile.TemporaryDirectory(prefix="codepal-tf-validate-") as tmp:
             scratch = Path(tmp)
             config = cli_config(bundles[0].project_root, scratch)
