@@ -22,8 +22,10 @@ SOURCES = ("environments", "templates", "schemas", "waivers.yaml", "pyproject.to
 
 @pytest.fixture(autouse=True)
 def project_tools(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Scratch projects have no .venv-tools of their own: validators use this checkout's."""
+    """Scratch projects have no .venv-tools of their own: validators use this checkout's. A
+    CODEPAL_GEN_SKIP in the caller's environment would skip validators the tests count on."""
     monkeypatch.setenv("CODEPAL_TOOLS_BIN", str(ROOT / ".venv-tools" / "bin"))
+    monkeypatch.delenv("CODEPAL_GEN_SKIP", raising=False)
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,16 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from . import __version__
 from .errors import UserError
 from .project import Project, find_project
+
+if TYPE_CHECKING:
+    from .engine import ValidateResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -165,62 +168,109 @@ def check(ctx: click.Context, envs: tuple[str, ...], out: Path | None, diff: boo
         _say(f"current: {', '.join(shown[d.env] for d in drifts)}", err=True)
 
 
+def _names(values: Sequence[str]) -> tuple[str, ...]:
+    """Validator names from repeated options and comma-separated lists (``--skip a --skip b,c``)."""
+    return tuple(name.strip() for value in values for name in value.split(",") if name.strip())
+
+
+def _skipped(result: ValidateResult) -> str:
+    """How a summary line names the validators that did not run ('' when all ran)."""
+    if not result.skipped:
+        return ""
+    if len(result.skipped) > len(result.ran):
+        return f"; skipped: all but {', '.join(result.ran)}"
+    return f"; skipped: {', '.join(result.skipped)}"
+
+
 @cli.command()
 @click.argument("envs", nargs=-1)
 @_out_option
+@click.option(
+    "--only",
+    metavar="NAME",
+    multiple=True,
+    help="Run only this validator (repeatable, or NAME,NAME).",
+)
+@click.option(
+    "--skip",
+    metavar="NAME",
+    multiple=True,
+    help="Do not run this validator (repeatable, or NAME,NAME); wins over --only.",
+)
 @_format_option
 @click.pass_context
-def validate(ctx: click.Context, envs: tuple[str, ...], out: Path | None, fmt: str) -> None:
-    """Run every registered validator over the rendered output.
+def validate(
+    ctx: click.Context, envs: tuple[str, ...], out: Path | None, only: tuple[str, ...], skip: tuple[str, ...], fmt: str
+) -> None:
+    """Run the registered validators over the rendered output (all of them by default).
 
     Findings read OUT/<env>/<path>:LINE: <validator>: <check>: <message>.
     Waivers in waivers.yaml apply; an expired waiver is a failure.
 
+    NAME is a validator's name as findings and waivers show it (`codepal-gen
+    list` shows them all); an unknown NAME is a usage error. --skip wins over
+    --only. CODEPAL_GEN_SKIP=NAME,NAME skips as --skip does (like pre-commit's
+    SKIP). The summary line names every validator that did not run; a missing
+    tool is a failure, never a skip.
+
     \b
     Example:
       codepal-gen validate prod
+      codepal-gen validate --only promtool --only amtool
+      CODEPAL_GEN_SKIP=checkov,checkov-terraform codepal-gen validate
     """
     from . import engine
 
+    skip = (*skip, os.environ.get("CODEPAL_GEN_SKIP", ""))
     project = _project(ctx)
     names = engine.select(project, envs, False)
-    result = engine.validate(project, names, _out(project, out))
+    result = engine.validate(project, names, _out(project, out), only=_names(only), skip=_names(skip))
     if fmt == "json":
 
         def row(f: Any) -> dict[str, Any]:
             return {"path": f.path, "line": f.line, "validator": f.validator, "check": f.check, "message": f.message}
 
-        body = {"failures": [row(f) for f in result.failures], "waived": [row(f) for f in result.waived]}
+        body = {
+            "failures": [row(f) for f in result.failures],
+            "waived": [row(f) for f in result.waived],
+            "ran": list(result.ran),
+            "skipped": list(result.skipped),
+        }
         click.echo(json.dumps(body, indent=2, sort_keys=True))
     else:
         for finding in result.failures:
             _say(str(finding), fg="red")
     if result.failures:
-        _say(f"{len(result.failures)} failed, {len(result.waived)} waived", err=True)
+        _say(f"{len(result.failures)} failed, {len(result.waived)} waived{_skipped(result)}", err=True)
         ctx.exit(EXIT_FOUND)
-    _say(f"all validators passed for {', '.join(names)} ({len(result.waived)} waived)", err=True)
+    passed = "the selected validators" if result.skipped else "all validators"
+    _say(f"{passed} passed for {', '.join(names)} ({len(result.waived)} waived){_skipped(result)}", err=True)
 
 
 @cli.command(name="list")
 @_format_option
 @click.pass_context
 def list_(ctx: click.Context, fmt: str) -> None:
-    """List environments and output kinds.
+    """List environments, output kinds and validators (the names validate --only/--skip take).
 
     \b
     Example:
       codepal-gen list --format json
     """
+    from .engine import validator_names
     from .render import discover
 
     project = _project(ctx)
     envs = project.environment_names()
     kinds = sorted({t.kind for t in discover(project.templates)})
+    validators = validator_names()
     if fmt == "json":
-        click.echo(json.dumps({"environments": envs, "kinds": kinds}, indent=2, sort_keys=True))
+        body = {"environments": envs, "kinds": kinds, "validators": validators}
+        click.echo(json.dumps(body, indent=2, sort_keys=True))
     else:
         click.echo("environments: " + " ".join(envs))
         click.echo("kinds: " + " ".join(kinds))
+        click.echo("validators: " + " ".join(validators))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

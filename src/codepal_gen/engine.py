@@ -8,7 +8,7 @@ need them, so ``check`` on a current tree answers from the manifests alone.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -138,10 +138,29 @@ def check(project: Project, names: Sequence[str], out_dir: Path, diff: bool, cac
 class ValidateResult:
     failures: list[Finding]
     waived: list[Finding] = field(default_factory=list)
+    ran: tuple[str, ...] = ()
+    """The validator names that ran."""
+    skipped: tuple[str, ...] = ()
+    """The validator names left out by ``only``/``skip``, so that a report can say so."""
 
 
-def validate(project: Project, names: Sequence[str], out_dir: Path, today: date | None = None) -> ValidateResult:
-    """Run every registered validator over the output.
+def validator_names() -> list[str]:
+    """Every name ``validate`` accepts in ``only`` and ``skip``: the names findings and waivers carry."""
+    from .validators import known_names, registry
+
+    return known_names(registry())
+
+
+def validate(
+    project: Project,
+    names: Sequence[str],
+    out_dir: Path,
+    today: date | None = None,
+    only: Collection[str] = (),
+    skip: Collection[str] = (),
+) -> ValidateResult:
+    """Run the registered validators over the output: those named in ``only`` (all when
+    empty) except those in ``skip``; the others are not even started.
 
     An environment rendered into ``out_dir`` is validated as it is there (the files
     reviewers read and tools apply, hand edits included; ``check`` says whether
@@ -150,8 +169,17 @@ def validate(project: Project, names: Sequence[str], out_dir: Path, today: date 
 
     from . import output
     from . import waivers as waivers_mod
-    from .validators import Bundle, registry
+    from .validators import Bundle, known_names, registry, select
 
+    everything = registry()
+    known = known_names(everything)
+    for name in (*only, *skip):
+        if name not in known:
+            raise UserError(f"unknown validator {name!r}; known: {', '.join(known)}")
+    wanted = [name for name in known if (not only or name in only) and name not in skip]
+    if not wanted:
+        raise UserError("no validator left to run: every one selected is also skipped")
+    validators = select(everything, wanted)
     waivers = waivers_mod.load_waivers(project)
     configs = {env.name: env.config for env in _environments(project, names)}
     trees: dict[str, Mapping[str, str]] = {}
@@ -177,9 +205,9 @@ def validate(project: Project, names: Sequence[str], out_dir: Path, today: date 
                 target.write_text(text, encoding="utf-8")
             shown = project.relative(out_dir / name)
             bundles.append(Bundle(name, trees[name], folder, configs[name], shown, project.root))
-        validators = registry()
         with ThreadPoolExecutor(max_workers=max(1, len(validators))) as pool:
             results = list(pool.map(lambda v: list(v.run(bundles)), validators))
     findings = [f for found in results for f in found]
     failures, waived = waivers_mod.apply(findings, waivers, today or date.today())
-    return ValidateResult(failures, waived)
+    skipped = tuple(name for name in known if name not in wanted)
+    return ValidateResult(failures, waived, tuple(wanted), skipped)

@@ -6,7 +6,10 @@ results, not exceptions: the validate command applies waivers and reports them.
 
 To add one: write a module here with a ``VALIDATOR`` object (or a
 ``VALIDATORS`` tuple) that satisfies :class:`Validator`; modules are found by
-name, in name order, so a family adds a module and touches nothing else.
+name, in name order, so a family adds a module and touches nothing else. A
+validator that reports under several names in one run (checkov: ``checkov`` and
+``checkov-terraform``) also satisfies :class:`MultiValidator`, so that
+``validate --only``/``--skip`` can select each of its names.
 """
 
 from __future__ import annotations
@@ -14,10 +17,10 @@ from __future__ import annotations
 import fnmatch
 import os
 import shutil
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True, order=True)
@@ -64,6 +67,41 @@ class Validator(Protocol):
     """Short name used in findings and waivers (``checkov``, ``promtool``...)."""
 
     def run(self, bundles: Sequence[Bundle]) -> Iterable[Finding]: ...
+
+
+@runtime_checkable
+class MultiValidator(Validator, Protocol):
+    """A validator that reports under several names in one run."""
+
+    names: tuple[str, ...]
+    """Every name its findings carry (``name`` among them)."""
+
+    def only(self, names: frozenset[str]) -> Validator:
+        """The same validator reporting (and doing the work for) only ``names``."""
+        ...
+
+
+def names_of(validator: Validator) -> tuple[str, ...]:
+    """The names a validator's findings carry."""
+    return validator.names if isinstance(validator, MultiValidator) else (validator.name,)
+
+
+def known_names(validators: Iterable[Validator]) -> list[str]:
+    """Every name that ``select`` accepts, sorted."""
+    return sorted({name for v in validators for name in names_of(v)})
+
+
+def select(validators: Iterable[Validator], wanted: Collection[str]) -> list[Validator]:
+    """The validators that report under a ``wanted`` name, narrowed to those names; the rest are left out."""
+    chosen: list[Validator] = []
+    for validator in validators:
+        names = frozenset(names_of(validator)) & frozenset(wanted)
+        if not names:
+            continue
+        if isinstance(validator, MultiValidator) and names != frozenset(validator.names):
+            validator = validator.only(names)
+        chosen.append(validator)
+    return chosen
 
 
 def find_tool(name: str, project_root: Path) -> str | None:

@@ -5,7 +5,8 @@ of its cost. It lives in its own venv (``.venv-tools``; it conflicts with the
 project's dependencies) and runs offline (no package update check, no policy
 download). Findings are reported as ``checkov`` (Kubernetes) and
 ``checkov-terraform`` (Terraform), each failed check at the first line of the
-object or resource it names; accepted failures are in waivers.yaml.
+object or resource it names; accepted failures are in waivers.yaml. Selecting
+one of the two names (``validate --only``/``--skip``) runs that framework alone.
 """
 
 from __future__ import annotations
@@ -37,10 +38,19 @@ def _reports(data: Any) -> Iterator[Mapping[str, Any]]:
 
 
 class Checkov:
+    """checkov for ``frameworks`` (all by default): ``validate --only checkov-terraform`` scans Terraform only."""
+
     name = "checkov"
 
+    def __init__(self, frameworks: Sequence[str] = tuple(FRAMEWORKS)) -> None:
+        self.frameworks = tuple(fw for fw in FRAMEWORKS if fw in frameworks)
+        self.names = tuple(FRAMEWORKS[fw][2] for fw in self.frameworks)
+
+    def only(self, names: frozenset[str]) -> Checkov:
+        return Checkov([fw for fw in self.frameworks if FRAMEWORKS[fw][2] in names])
+
     def run(self, bundles: Sequence[Bundle]) -> Iterable[Finding]:
-        wanted = {fw: [b for b in bundles if b.matching(spec[1])] for fw, spec in FRAMEWORKS.items()}
+        wanted = {fw: [b for b in bundles if b.matching(FRAMEWORKS[fw][1])] for fw in self.frameworks}
         wanted = {fw: found for fw, found in wanted.items() if found}
         if not wanted:
             return []
