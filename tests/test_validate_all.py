@@ -47,7 +47,7 @@ def test_validate_reads_the_rendered_files_as_they_are(project: Path, run: Run) 
     target.write_text(
         target.read_text(encoding="utf-8").replace("spec:\n", "spec:\n  replicaz: 3\n", 1), encoding="utf-8"
     )
-    result = run("-C", project, "validate", "dev")
+    result = run("-C", project, "validate", "dev", "--only", "kubernetes-schema")
     rel = target.relative_to(project).as_posix()
     assert result.code == 1
     assert any(line.startswith(f"{rel}:") and "kubernetes-schema" in line for line in result.out.splitlines())
