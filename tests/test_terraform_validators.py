@@ -120,7 +120,7 @@ def test_fmt_names_the_first_misformatted_line(rendered_root: Path) -> None:
 
 def test_checkov_reports_a_removed_control(rendered_root: Path) -> None:
     broken = bundle(rendered_root, "prod", {"terraform/edge.tf": ("  drop_invalid_header_fields = true\n", "")})
-    findings = [f for f in Checkov().run([broken]) if f.check == "CKV_AWS_131"]
+    findings = [f for f in Checkov(["terraform"]).run([broken]) if f.check == "CKV_AWS_131"]
     header = line_of(broken, "terraform/edge.tf", 'resource "aws_lb" "main"')
     where = f"out/prod/terraform/edge.tf:{header}"
     assert [str(f) for f in findings] == [
