@@ -10,6 +10,8 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	# Bytecode, as a regular install would have it (PYTHONDONTWRITEBYTECODE may be set).
+	$(BIN)/python -m compileall -q src
 	touch $(STAMP)
 
 tools: $(STAMP)

@@ -81,6 +81,12 @@ fi
 KAPITAN=$KVENV/bin/kapitan
 [[ $("$KAPITAN" --version) == "$KAPITAN_VERSION" ]] || die "$KAPITAN is not version $KAPITAN_VERSION"
 
+# pip compiles an installed package's bytecode (Kapitan's venv has it). Our editable
+# install never gets any where PYTHONDONTWRITEBYTECODE is set (it is, on these
+# machines), so every run would compile our modules again: compile them as pip would.
+step "bytecode of src/ (as a pip install would have it)"
+"$PY" -m compileall -q "$ROOT/src"
+
 step "scratch project, first render, Kapitan project"
 P=$WORK/project
 scratch "$P"

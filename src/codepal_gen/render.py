@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-import traceback
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -138,6 +137,8 @@ def _sha256(value: Any) -> str:
 
 
 def _template_frame(exc: BaseException) -> tuple[str, int] | None:
+    import traceback  # only when a template failed
+
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
     return (frames[-1].filename, frames[-1].lineno or 0) if frames else None
 
