@@ -168,6 +168,15 @@ def report(folder: Path, meta: dict[str, Any]) -> str:
             f"≤ {FLAT_FACTOR:g}×",
             per_env <= FLAT_FACTOR,
         )
+        user = {n: res.stats(f"scale-{n}")["user"] for n in scales}
+        system = {n: res.stats(f"scale-{n}")["system"] for n in scales}
+        per_env_user = (user[100] / 100) / (user[10] / 10)
+        derived(
+            "the same in user CPU (Python's work; the rest is the kernel creating files)",
+            f"{per_env_user:.2f}× (system {system[10] / 10 * 1000:.0f} → {system[100] / 100 * 1000:.0f} ms per env)",
+            f"≤ {FLAT_FACTOR:g}× (for information)",
+            None,
+        )
         low, high = (times[10] - times[1]) / 9, (times[100] - times[10]) / 90
         if low > 0:
             marginal = high / low
@@ -197,6 +206,14 @@ def report(folder: Path, meta: dict[str, Any]) -> str:
         f"- Kapitan project (benchmarks/kapitan_inventory.py): {composition}, the kinds and counts of our out/;"
         f" {meta['kapitan_identical']} of its files byte-identical to ours.",
     ]
+    probe_file = folder / "fs-probe.json"
+    if probe_file.is_file():
+        probe = json.loads(probe_file.read_text(encoding="utf-8"))
+        notes.append(
+            f"- file creation on this disk (benchmarks/fs_probe.py, {probe['files']:.0f} files, system CPU per file):"
+            f" {probe['fresh_us']:.0f} µs in a fresh folder, {probe['after_delete_us']:.0f} µs right after deleting"
+            f" them, {probe['after_delete_and_wait_us']:.0f} µs {probe['wait_seconds']:g} s after deleting them"
+        )
     if min(int(meta["runs"]), int(meta["validate_runs"])) < 5:
         notes.append(
             f"- **fewer than 5 timed runs (BENCH_RUNS={meta['runs']}, BENCH_VALIDATE_RUNS={meta['validate_runs']}):"

@@ -149,6 +149,9 @@ if [[ ${BENCH_KAPITAN_SCALE:-0} == 1 ]]; then
     "$PY" benchmarks/kapitan_inventory.py verify "$K100" "$S/out" >/dev/null
 fi
 
+step "file creation on this disk (benchmarks/fs_probe.py)"
+"$PY" benchmarks/fs_probe.py "$WORK" 18300 6 | tee "$RES/fs-probe.json"
+
 export RUNS VALIDATE_RUNS LOAD_START ENV_COUNT KAPITAN_IDENTICAL KAPITAN_VERSION
 NPROC=$(nproc)
 HYPERFINE=$(hyperfine --version)
