@@ -62,8 +62,17 @@ class NormalizeCache:
     def get(self, digest: str) -> str | None:
         if self.folder is None:
             return None
+        # Plain os calls: a render reads hundreds of these, and open() adds an fstat,
+        # an isatty ioctl and a seek to each.
         try:
-            return (self.folder / digest[:2] / digest).read_text(encoding="utf-8")
+            fd = os.open(self.folder / digest[:2] / digest, os.O_RDONLY)
+            try:
+                chunks = []
+                while chunk := os.read(fd, 1 << 18):
+                    chunks.append(chunk)
+            finally:
+                os.close(fd)
+            return b"".join(chunks).decode("utf-8")
         except (OSError, UnicodeDecodeError):
             return None
 
