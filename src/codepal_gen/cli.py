@@ -247,6 +247,79 @@ def validate(
     _say(f"{passed} passed for {', '.join(names)} ({len(result.waived)} waived){_skipped(result)}", err=True)
 
 
+@cli.command(name="config")
+@click.argument("env")
+@click.option("--list", "as_list", is_flag=True, help="One `key.path=value` line per value (values as JSON).")
+@click.option(
+    "--show-origin",
+    is_flag=True,
+    help="List each value after where it is written (file:line:col), or `default` (the schema's); implies --list.",
+)
+@_format_option
+@click.pass_context
+def config_(ctx: click.Context, env: str, as_list: bool, show_origin: bool, fmt: str) -> None:
+    """Print the validated config of ENV: its files merged through `extends`, defaults filled in.
+
+    What templates and the model read, before derived values (scale, names) are
+    computed. Text is YAML; --list is flat, one value a line, for grep and diff.
+
+    \b
+    Example:
+      codepal-gen config staging
+      codepal-gen config staging --show-origin | grep replicas
+      codepal-gen config prod --format json
+    """
+    from . import engine
+
+    project = _project(ctx)
+    (name,) = engine.select(project, [env], False)
+    data, leaves = engine.config(project, name)
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, sort_keys=True))
+    elif as_list or show_origin:
+        for leaf in sorted(leaves, key=lambda item: item.path):
+            line = f"{leaf.path}={json.dumps(leaf.value, sort_keys=True)}"
+            click.echo(f"{leaf.origin or 'default'}\t{line}" if show_origin else line)
+    else:
+        from .formats.yaml_emitter import emit
+
+        click.echo(emit(data), nl=False)
+
+
+@cli.command()
+@click.argument("env")
+@click.argument("paths", nargs=-1)
+@click.option("--list", "list_only", is_flag=True, help="Print the matching paths only.")
+@click.pass_context
+def show(ctx: click.Context, env: str, paths: tuple[str, ...], list_only: bool) -> None:
+    """Print rendered files of ENV without writing anything (as `helm template --show-only` does).
+
+    PATH is a path under out/<env>/ or a glob (`*` crosses folders); with none,
+    every file. One file prints exactly as render would write it; several print
+    each after a `==> out/<env>/<path> <==` line, as head and tail do.
+
+    \b
+    Example:
+      codepal-gen show prod prometheus/prometheus.yml
+      codepal-gen show staging 'kubernetes/*/deployment-*'
+      codepal-gen show dev --list
+    """
+    from . import engine
+
+    project = _project(ctx)
+    (name,) = engine.select(project, [env], False)
+    files = engine.show(project, name, paths)
+    if list_only:
+        for path in files:
+            click.echo(path)
+    elif len(files) == 1:
+        click.echo(next(iter(files.values())), nl=False)
+    else:
+        for index, (path, text) in enumerate(files.items()):
+            click.echo(f"{'' if index == 0 else chr(10)}==> out/{name}/{path} <==")
+            click.echo(text, nl=False)
+
+
 @cli.command(name="list")
 @_format_option
 @click.pass_context

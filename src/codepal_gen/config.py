@@ -90,3 +90,13 @@ def load_environments(project: Project, names: Iterable[str]) -> list[Environmen
     if problems:
         raise UserError(problems)
     return result
+
+
+def origins(project: Project, name: str) -> Mapping[tuple[str | int, ...], Position]:
+    """Where each key of environment ``name`` is written, after ``extends`` (file:line:col).
+
+    Keys filled in from schema defaults have no entry. Call after the environment
+    validated: problems here are reported as by :func:`load_environments`."""
+    from .inherit import resolve
+
+    return resolve(name, _reader(project, {})).positions

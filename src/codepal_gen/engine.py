@@ -92,6 +92,59 @@ def render_trees(project: Project, names: Sequence[str], fingerprint: str | None
 
 
 @dataclass(frozen=True)
+class ConfigValue:
+    """One leaf of an environment's validated config, and where it was written (None: a schema default)."""
+
+    path: str
+    value: object
+    origin: str | None
+
+
+def config(project: Project, name: str) -> tuple[Mapping[str, object], list[ConfigValue]]:
+    """The validated config of one environment (defaults filled in), and every leaf with its origin."""
+    from .config import origins, thaw
+    from .load import format_path
+
+    (env,) = _environments(project, [name])
+    data = thaw(env.config)
+    where = origins(project, name)
+    leaves: list[ConfigValue] = []
+
+    def walk(value: object, path: tuple[str | int, ...]) -> None:
+        if isinstance(value, dict) and value:
+            for key, item in value.items():
+                walk(item, (*path, key))
+        elif isinstance(value, list) and value:
+            for index, item in enumerate(value):
+                walk(item, (*path, index))
+        else:
+            position = where.get(path)
+            leaves.append(ConfigValue(format_path(path), value, str(position) if position else None))
+
+    walk(data, ())
+    return data, leaves
+
+
+def show(project: Project, name: str, patterns: Sequence[str]) -> dict[str, str]:
+    """Rendered files of one environment (in memory, nothing written) whose paths match a glob.
+
+    Every pattern must match at least one file (``*`` crosses folders)."""
+    import difflib
+    import fnmatch
+
+    (tree,) = render_trees(project, [name])
+    chosen: dict[str, str] = {}
+    for pattern in patterns or ["*"]:
+        matched = [path for path in tree.files if fnmatch.fnmatchcase(path, pattern)]
+        if not matched:
+            close = difflib.get_close_matches(pattern, list(tree.files), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else f"; `codepal-gen show {name}` lists every file"
+            raise UserError(f"no rendered file of {name} matches {pattern!r}{hint}")
+        chosen.update({path: tree.files[path] for path in matched})
+    return dict(sorted(chosen.items()))
+
+
+@dataclass(frozen=True)
 class RenderResult:
     written: int
     deleted: int
