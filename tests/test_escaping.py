@@ -14,9 +14,10 @@ import hcl2
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 
 from codepal_gen.errors import UserError
-from codepal_gen.formats import hcl, json_, shell, yaml, zone
+from codepal_gen.formats import hcl, json_, markdown, shell, yaml, zone
 from codepal_gen.render import discover, environments, render_environment
 
 from .helpers import hcl_value
@@ -50,6 +51,25 @@ def test_yaml_flow_values_round_trip(value: Any) -> None:
 @given(text)
 def test_json_values_round_trip(value: str) -> None:
     assert json_.parse(json_.escape(value)) == value
+
+
+MARKDOWN_SYNTAX = st.text(st.sampled_from(list("-=*_#>0123456789.)(!&;<[]`~|+\\ \t\nab")), max_size=30)
+
+
+@given(st.one_of(text, MARKDOWN_SYNTAX).filter(lambda s: "\x00" not in s))
+def test_markdown_values_are_one_line_of_plain_text_wherever_they_stand(value: str) -> None:
+    # CommonMark (markdown-it-py): the value reads back as its own words, in one
+    # paragraph of plain text: no list, heading, link, emphasis, code or HTML.
+    words = " ".join(value.split())
+    for prefix in ("", "Alert: "):
+        tokens = MarkdownIt("commonmark").parse(prefix + markdown.escape(value))
+        if not (prefix + words):
+            assert tokens == []
+            continue
+        assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]
+        children = tokens[1].children or []
+        assert {c.type for c in children} <= {"text"}
+        assert "".join(c.content for c in children) == (prefix + words).strip()
 
 
 @given(text)

@@ -7,13 +7,20 @@ from typing import Any
 
 from . import Format, Raw, comment_header, ensure_newline
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+# CommonMark's inline syntax, plus "&" (entities such as &lt; would read as "<").
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&])")
 _LANGUAGE = re.compile(r"[a-z0-9_+-]*")
 
 
+# What opens a block when it starts a line: a list item ("-", "1.", "1)") or a thematic break / setext underline.
+_LINE_START = re.compile(r"^(?:[-=]|(\d{1,9})([.)]))")
+
+
 def escape(value: Any) -> str:
+    """One line of inert text, wherever the template puts it (even at the start of a line)."""
     text = "true" if value is True else "false" if value is False else str(value)
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    flat = _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return _LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(1) else f"\\{m.group(0)}", flat)
 
 
 def codeblock(value: Any, language: str = "", indent: int = 0) -> Raw:
