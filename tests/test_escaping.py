@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from codepal_gen.errors import UserError
-from codepal_gen.formats import hcl, json_, markdown, shell, yaml, zone
+from codepal_gen.formats import hcl, json_, markdown, named, shell, yaml, zone
 from codepal_gen.render import discover, environments, render_environment
 
 from .helpers import hcl_value
@@ -70,6 +70,19 @@ def test_markdown_values_are_one_line_of_plain_text_wherever_they_stand(value: s
         children = tokens[1].children or []
         assert {c.type for c in children} <= {"text"}
         assert "".join(c.content for c in children) == (prefix + words).strip()
+
+
+@given(text)
+def test_named_conf_strings_are_one_token(value: str) -> None:
+    # named.conf's lexer: a quoted string runs to the first quote no backslash escapes.
+    quoted = named.escape(value)
+    assert quoted.startswith('"')
+    assert quoted.isascii()
+    assert "\n" not in quoted
+    index = 1
+    while quoted[index] != '"':
+        index += 2 if quoted[index] == "\\" else 1
+    assert index == len(quoted) - 1
 
 
 @given(text)
