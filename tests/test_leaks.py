@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from codepal_gen.leaks import VALUE_RULES, in_data, in_lines, in_value
 from codepal_gen.validators import Bundle
@@ -102,3 +104,22 @@ def test_the_validator_reports_the_line_of_a_secret_in_rendered_output(tmp_path:
         ("out/prod/scripts/deploy.sh", 2, "secrets", "aws-access-key-id")
     ]
     assert list(in_lines("nothing here\n")) == []
+
+
+JSON_LIKE = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(JSON_LIKE, st.sampled_from(sorted(SAMPLES)), st.text(max_size=10))
+def test_a_credential_anywhere_is_found_at_its_path(data: object, rule: str, key: str) -> None:
+    document = {"wrapper": [data, {key: f"x {SAMPLES[rule][0]} y"}]}
+    found = in_data(document)
+    assert any(path == ("wrapper", 1, key) and f"({rule})" in message for path, message in found)
+    for path, _ in found:  # every finding points at a scalar
+        node: object = document
+        for part in path:
+            node = node[part]  # type: ignore[index]
+        assert isinstance(node, str | int | float)
