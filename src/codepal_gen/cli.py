@@ -162,7 +162,17 @@ def check(ctx: click.Context, envs: tuple[str, ...], out: Path | None, diff: boo
                     click.echo(d.diffs[path], nl=False)
     dirty = [d for d in drifts if not d.clean]
     if dirty:
-        _say(f"out/ is not current for {', '.join(d.env for d in dirty)}; run: codepal-gen render --all", err=True)
+        fixable = [d.env for d in dirty if d.missing or d.modified or d.stale]
+        if fixable:
+            target = f" -o {out}" if out is not None else ""
+            _say(
+                f"out/ is not current for {', '.join(fixable)}; run: codepal-gen render {' '.join(fixable)}{target}",
+                err=True,
+            )
+        if any(d.extra for d in dirty):
+            _say(
+                "extra files are not codepal-gen's and render leaves them alone: remove them or move them out", err=True
+            )
         ctx.exit(EXIT_FOUND)
     if fmt == "text":
         _say(f"current: {', '.join(shown[d.env] for d in drifts)}", err=True)
