@@ -157,9 +157,7 @@ def _collisions(delegations: Mapping[str, Any], found: Iterable[Record], origin:
     """A delegated label must own nothing else here: data at or below a zone cut is occluded (RFC 1034 §4.2.1)."""
     problems = []
     for label in delegations:
-        clashing = sorted(
-            {f"{r.owner} ({r.type})" for r in found if r.owner.lower() == label or r.owner.lower().endswith("." + label)}
-        )
+        clashing = sorted({f"{r.owner} ({r.type})" for r in found if f".{r.owner.lower()}".endswith(f".{label}")})
         if clashing:
             problems.append(
                 Problem(
