@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import dns.name
+import dns.rdatatype
+import dns.zone
+
 from codepal_gen.validators import Bundle
 from codepal_gen.validators.dns_zone import ZoneValidator
 
@@ -48,9 +52,17 @@ def test_prod_zone_has_the_seed_records_sorted_and_aligned(rendered_root: Path) 
         '_dmarc          IN TXT   "v=DMARC1; p=quarantine; rua=mailto:dmarc@codepal.com"',
         "api             IN A     203.0.113.10",
         "app             IN A     203.0.113.10",
+        "dev             IN NS    ns1.dev.codepal.com.",
+        "dev             IN NS    ns2.dev.codepal.com.",
+        "ns1.dev         IN A     198.51.100.73",
+        "ns2.dev         IN A     198.51.100.74",
         "mail            IN A     198.51.100.25",
         "ns1             IN A     198.51.100.53",
         "ns2             IN A     198.51.100.54",
+        "staging         IN NS    ns1.staging.codepal.com.",
+        "staging         IN NS    ns2.staging.codepal.com.",
+        "ns1.staging     IN A     198.51.100.63",
+        "ns2.staging     IN A     198.51.100.64",
         "www             IN CNAME codepal.com.",
     ]
     assert records[0].startswith("@               IN SOA   ns1.codepal.com. hostmaster.codepal.com. (")
@@ -195,3 +207,95 @@ def test_zone_checks_on_a_hand_broken_zone() -> None:
         "out/x/dns/example.com.zone:6: dns: caa-issue: no CAA issuewild record at the apex: any CA may issue",
         "out/x/dns/example.com.zone:6: dns: caa-issuer: CAA issue allows pki.goog, not one of dns.caa.issuers",
     ]
+
+
+def test_prod_zone_delegates_staging_and_dev_with_glue(rendered_root: Path) -> None:
+    zone = dns.zone.from_text((rendered_root / ZONE).read_text(encoding="utf-8"), relativize=False)
+    for child, first in (("staging", 63), ("dev", 73)):
+        cut = dns.name.from_text(f"{child}.codepal.com.")
+        ns = zone.get_rdataset(cut, dns.rdatatype.NS)
+        assert ns is not None
+        assert sorted(str(r) for r in ns) == [f"ns1.{child}.codepal.com.", f"ns2.{child}.codepal.com."]
+        for i, host in enumerate(("ns1", "ns2")):
+            glue = zone.get_rdataset(f"{host}.{child}.codepal.com.", dns.rdatatype.A)
+            assert glue is not None
+            assert [str(r) for r in glue] == [f"198.51.100.{first + i}"]
+    # The children delegate nothing: staging inherits prod's dns section and resets delegations.
+    staging = (rendered_root / "out/staging/dns/staging.codepal.com.zone").read_text(encoding="utf-8")
+    assert [line for line in staging.splitlines() if " IN NS " in line and not line.startswith("@")] == []
+
+
+def test_route53_delegates_to_the_child_hosted_zones(rendered_root: Path) -> None:
+    text = (rendered_root / "out/prod/terraform/dns.tf").read_text(encoding="utf-8")
+    assert (
+        'data "aws_route53_zone" "delegated" {\n'
+        '  for_each = toset(["dev.codepal.com", "staging.codepal.com"])\n\n'
+        "  name         = each.key\n"
+        "  private_zone = false\n}\n"
+    ) in text
+    assert (
+        'resource "aws_route53_record" "delegation" {\n'
+        "  for_each = data.aws_route53_zone.delegated\n\n"
+        "  zone_id = aws_route53_zone.main.zone_id\n"
+        "  name    = each.key\n"
+        '  type    = "NS"\n'
+        "  ttl     = 300\n"
+        "  records = each.value.name_servers\n}\n"
+    ) in text
+    assert "apply the child environment first" in text
+    for child in ("staging", "dev"):
+        assert 'aws_route53_zone" "delegated' not in (rendered_root / f"out/{child}/terraform/dns.tf").read_text(
+            encoding="utf-8"
+        )
+
+
+def test_delegation_matches_the_child_zones(rendered_root: Path, run: Run) -> None:
+    result = run("-C", rendered_root, "validate", "--only", "dns")
+    assert result.code == 0, result.out
+
+
+def test_glue_that_differs_from_the_child_zone_is_caught(project: Path, run: Run) -> None:
+    _edit(project / "environments/prod.yaml", "{ns1: 198.51.100.63,", "{ns1: 198.51.100.99,")
+    assert run("-C", project, "render", "--all").code == 0
+    glue = _line(project / ZONE, "ns1.staging     IN A")
+    child = _line(project / "out/staging/dns/staging.codepal.com.zone", "ns1             IN A")
+    result = run("-C", project, "validate", "--only", "dns")
+    assert result.code == 1
+    assert result.out.splitlines() == [
+        f"{ZONE}:{glue}: dns: delegation: glue ns1.staging.codepal.com. A 198.51.100.99 differs from the child zone: "
+        f"out/staging/dns/staging.codepal.com.zone:{child} has 198.51.100.63"
+    ]
+    # Without the child among the bundles there is nothing to compare with.
+    assert run("-C", project, "validate", "prod", "--only", "dns").code == 0
+
+
+def test_name_servers_that_differ_from_the_child_zone_are_caught(project: Path, run: Run) -> None:
+    _edit(project / "environments/prod.yaml", "{ns1: 198.51.100.73, ns2:", "{ns1: 198.51.100.73, ns3:")
+    assert run("-C", project, "render", "--all").code == 0
+    ns1, ns3 = _line(project / ZONE, "IN NS    ns1.dev."), _line(project / ZONE, "IN NS    ns3.dev.")
+    glue = _line(project / ZONE, "ns3.dev         IN A")
+    child = "out/dev/dns/dev.codepal.com.zone"
+    result = run("-C", project, "validate", "--only", "dns")
+    assert result.code == 1
+    assert result.out.splitlines() == [
+        f"{ZONE}:{ns1}: dns: delegation: the child zone dev.codepal.com. ({child}) also names ns2.dev.codepal.com., "
+        "not delegated here",
+        f"{ZONE}:{ns3}: dns: delegation: dev.codepal.com. is delegated to ns3.dev.codepal.com., which is not a name "
+        f"server of the child zone ({child}: ns1.dev.codepal.com., ns2.dev.codepal.com.)",
+        f"{ZONE}:{glue}: dns: delegation: glue ns3.dev.codepal.com. A 198.51.100.74 differs from the child zone: "
+        f"{child} has no A record for it",
+    ]
+
+
+def test_a_record_below_a_delegated_label_is_a_config_error(project: Path, run: Run) -> None:
+    _edit(
+        project / "environments/prod.yaml",
+        '    "@": kP2m',
+        '    staging: Vb9xN2cM7qK4pL1wR8tY3sD6fG0hJ5zA2eU9iO4uE7r\n    "@": kP2m',
+    )
+    result = run("-C", project, "render", "prod")
+    assert result.code == 2
+    assert result.err == (
+        "environments/prod.yaml: dns.delegations.staging: 'staging' is delegated to its own zone staging.codepal.com. "
+        "but this zone already has _acme-challenge.staging (TXT) there; remove those records or the delegation\n"
+    )

@@ -195,3 +195,24 @@ resource "aws_route53_record" "secondary" {
     evaluate_target_health = true
   }
 }
+
+# Delegations (dns.delegations): each child zone is the hosted zone of another
+# environment's root module, so apply the child environment first; this looks
+# its zone up by name and publishes the name servers Route53 assigned to it.
+# Those are outside this zone, so Route53 needs no glue (the BIND zone does).
+data "aws_route53_zone" "delegated" {
+  for_each = toset(["dev.codepal.com", "staging.codepal.com"])
+
+  name         = each.key
+  private_zone = false
+}
+
+resource "aws_route53_record" "delegation" {
+  for_each = data.aws_route53_zone.delegated
+
+  zone_id = aws_route53_zone.main.zone_id
+  name    = each.key
+  type    = "NS"
+  ttl     = 300
+  records = each.value.name_servers
+}

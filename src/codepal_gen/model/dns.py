@@ -136,9 +136,44 @@ def records(env: Environment, origin: str) -> list[Record]:
         found.append(Record("@", "CAA", (0, "issuewild"), issuer))
     if "iodef" in caa:
         found.append(Record("@", "CAA", (0, "iodef"), caa["iodef"]))
+    problems.extend(_collisions(dns["delegations"], found, origin, env.source))
+    found.extend(delegation_records(dns["delegations"], origin))
     if problems:
         raise UserError(problems)
     return sorted(found, key=Record.sort_key)
+
+
+def delegation_records(delegations: Mapping[str, Any], origin: str) -> list[Record]:
+    """The NS records of each delegated child and the glue A records of its in-child name servers."""
+    found = []
+    for label, child in delegations.items():
+        for ns, address in child["nameservers"].items():
+            found.append(Record(label, "NS", (absolute(ns, absolute(label, origin)),)))
+            found.append(Record(f"{ns}.{label}", "A", (address,)))
+    return found
+
+
+def _collisions(delegations: Mapping[str, Any], found: Iterable[Record], origin: str, source: str) -> list[Problem]:
+    """A delegated label must own nothing else here: data at or below a zone cut is occluded (RFC 1034 §4.2.1)."""
+    problems = []
+    for label in delegations:
+        clashing = sorted({f"{r.owner} ({r.type})" for r in found if f".{r.owner.lower()}".endswith(f".{label}")})
+        if clashing:
+            problems.append(
+                Problem(
+                    Position(source),
+                    f"{label!r} is delegated to its own zone {absolute(label, origin)} but this zone already has "
+                    f"{', '.join(clashing)} there; remove those records or the delegation",
+                    f"dns.delegations.{label}",
+                )
+            )
+    return problems
+
+
+def delegated_zones(config: Mapping[str, Any]) -> list[str]:
+    """The names of the child zones ``config`` delegates (no trailing dot), sorted."""
+    delegations: Mapping[str, Any] = config.get("dns", {}).get("delegations", {})
+    return sorted(f"{label}.{config['domain']}" for label in delegations)
 
 
 def zone(env: Environment) -> Zone:

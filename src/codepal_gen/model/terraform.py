@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..config import Environment, freeze
-from . import irsa
+from . import dns, irsa
 from .quantity import scale_count
 
 #: The VPC is cut in eighths: the first eighth is cut again in quarters for the
@@ -105,6 +105,7 @@ def build(env: Environment) -> Mapping[str, Any]:
                     {config["hosts"]["app"], config["hosts"]["api"], f"origin.{domain}"} - {domain}
                 ),
                 "failover_hosts": sorted({config["hosts"]["api"], f"origin.{domain}"}),
+                "delegated_zones": dns.delegated_zones(config),
                 # Route53 KSK names allow letters, digits and underscores only.
                 "ksk_name": name.replace("-", "_") + "_ksk",
                 "ksk_status": "ACTIVE" if dnssec else "INACTIVE",

@@ -11,7 +11,10 @@ a finding names ``out/<env>/dns/<zone>.zone:LINE``. The checks:
   included policies are not fetched: validation is offline), ``spf-mx``;
 * ``dmarc`` (published and well-formed when the zone receives or sends mail);
 * ``dnssec-consistency``: named.conf signs the zone exactly when ``dns.dnssec.enabled``
-  says so, with its algorithm, and so does Route53 when the Terraform output is present.
+  says so, with its algorithm, and so does Route53 when the Terraform output is present;
+* ``delegation`` (across environments, as octoDNS compares providers): where a zone
+  delegates a child whose zone is among the bundles validated, the parent's NS names
+  equal the child's apex NS records and each glue address the child's own record.
 """
 
 from __future__ import annotations
@@ -132,6 +135,7 @@ class ZoneValidator:
             for path in bundle.matching("dns/*.zone"):
                 yield from self.check_zone(bundle, path)
             yield from self.check_dnssec(bundle)
+        yield from check_delegations(bundles)
 
     def check_zone(self, bundle: Bundle, path: str) -> Iterator[Finding]:
         text = bundle.files[path]
@@ -209,6 +213,54 @@ class ZoneValidator:
                     "dnssec-consistency",
                     "Route53 signs the zone but dns.dnssec.enabled is false",
                 )
+
+
+def _absolute(name: str, origin: str) -> str:
+    name = name.lower()
+    if name == "@":
+        return origin
+    return name if name.endswith(".") else f"{name}.{origin}"
+
+
+def check_delegations(bundles: Sequence[Bundle]) -> Iterator[Finding]:
+    """The parent's NS and glue at each zone cut against the child zone, when both are rendered."""
+    zones: dict[str, tuple[str, list[Entry]]] = {}
+    parents: list[tuple[Bundle, str, str, list[Entry]]] = []
+    for bundle in bundles:
+        for path in bundle.matching("dns/*.zone"):
+            text, origin = bundle.files[path], _origin(bundle.files[path])
+            found = entries(text)
+            zones[origin] = (bundle.shown(path), found)
+            parents.append((bundle, path, origin, found))
+    for bundle, path, origin, parent in parents:
+        for cut in sorted({e.owner for e in parent if e.type == "NS" and e.owner != origin}):
+            if cut in zones:
+                child_shown, child = zones[cut]
+                for line, message in _delegation_problems(parent, origin, cut, child, child_shown):
+                    yield Finding(bundle.shown(path), line, NAME, "delegation", message)
+
+
+def _delegation_problems(
+    parent: list[Entry], origin: str, cut: str, child: list[Entry], child_shown: str
+) -> Iterator[tuple[int, str]]:
+    """(line in the parent, message) for each NS or glue record at ``cut`` that the child zone contradicts."""
+    ns = [(e, _absolute(e.rdata, origin)) for e in parent if e.owner == cut and e.type == "NS"]
+    child_ns = sorted({_absolute(e.rdata, cut) for e in child if e.owner == cut and e.type == "NS"})
+    for entry, target in ns:
+        if target not in child_ns:
+            message = f"{cut} is delegated to {target}, which is not a name server of the child zone"
+            yield entry.line, f"{message} ({child_shown}: {', '.join(child_ns) or 'none'})"
+    missing = sorted(set(child_ns) - {target for _, target in ns})
+    if missing:
+        yield ns[0][0].line, f"the child zone {cut} ({child_shown}) also names {', '.join(missing)}, not delegated here"
+    for entry in parent:
+        if entry.type not in {"A", "AAAA"} or not entry.owner.endswith("." + cut):
+            continue
+        theirs = [e for e in child if e.owner == entry.owner and e.type == entry.type]
+        if entry.rdata not in {e.rdata for e in theirs}:
+            glue = f"glue {entry.owner} {entry.type} {entry.rdata} differs from the child zone"
+            has = "; ".join(f"{child_shown}:{e.line} has {e.rdata}" for e in theirs)
+            yield entry.line, f"{glue}: {has or f'{child_shown} has no {entry.type} record for it'}"
 
 
 def _signing_status(tf: str) -> str:
