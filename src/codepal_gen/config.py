@@ -58,7 +58,7 @@ def load_environments(project: Project, names: Iterable[str]) -> list[Environmen
     # Imported here: a render whose environments are cached never loads jsonschema or ruamel.yaml.
     from . import leaks, schema
     from .inherit import resolve
-    from .load import format_path
+    from .load import format_path, locate
 
     schemas = schema.load_schemas(project.schemas)
     cache: dict[str, Document | None] = {}
@@ -81,7 +81,7 @@ def load_environments(project: Project, names: Iterable[str]) -> list[Environmen
             continue
         data, found = schema.check(doc, schemas)
         found.extend(
-            Problem(schema.locate(doc.positions, path, doc.path), message, format_path(path))
+            Problem(locate(doc.positions, path, doc.path), message, format_path(path))
             for path, message in leaks.in_data(doc.data)
         )
         problems.extend(found)
@@ -100,3 +100,20 @@ def origins(project: Project, name: str) -> Mapping[tuple[str | int, ...], Posit
     from .inherit import resolve
 
     return resolve(name, _reader(project, {})).positions
+
+
+def located(project: Project, name: str, problems: Iterable[Problem]) -> list[Problem]:
+    """Problems found after validation (by the model) that name a key path but no line: given
+    the file:line:col where that key, or its nearest written ancestor, is written."""
+    from .load import locate, parse_path
+
+    found = list(problems)
+    if not any(p.key_path and not p.position.line for p in found):
+        return found
+    where = origins(project, name)
+    return [
+        Problem(locate(where, parse_path(p.key_path), p.position.path), p.message, p.key_path)
+        if p.key_path and not p.position.line
+        else p
+        for p in found
+    ]

@@ -58,6 +58,7 @@ def render_trees(project: Project, names: Sequence[str], fingerprint: str | None
     from types import MappingProxyType
 
     from .cache import load_cache
+    from .config import located
     from .context import build_context
     from .errors import Problem
     from .parallel import fork_map
@@ -84,7 +85,7 @@ def render_trees(project: Project, names: Sequence[str], fingerprint: str | None
         return env.name, dict(tree.files), (), fresh
 
     results = fork_map(render_one, envs)
-    problems = [p for _, _, found, _ in results for p in found]
+    problems = [p for name, _, found, _ in results for p in located(project, name, found)]
     if problems:
         raise UserError(problems)
     cache.put_all({k: v for _, _, _, fresh in results for k, v in fresh.items()})

@@ -10,6 +10,7 @@ UTF-8, tabs, syntax errors, duplicate keys, non-string keys, application tags
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +45,24 @@ def format_path(path: KeyPath) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
     return out or "(document)"
+
+
+_PART = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+
+
+def parse_path(text: str) -> KeyPath:
+    """``services.app.ports[0]`` -> ``('services', 'app', 'ports', 0)`` (the inverse of :func:`format_path`
+    for keys without dots or brackets)."""
+    return tuple(int(index) if index else key for index, key in _PART.findall(text))
+
+
+def locate(positions: Mapping[KeyPath, Position], path: KeyPath, fallback: str) -> Position:
+    """The recorded position of ``path`` or of its nearest ancestor."""
+    for n in range(len(path), -1, -1):
+        pos = positions.get(path[:n])
+        if pos is not None and pos.path:
+            return pos
+    return Position(fallback)
 
 
 def position_of(mark: Any, path: str) -> Position:

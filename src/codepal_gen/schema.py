@@ -25,8 +25,8 @@ from referencing import Registry, Resource
 from referencing._core import Resolver
 from referencing.jsonschema import DRAFT202012
 
-from .errors import Position, Problem
-from .load import Document, KeyPath, format_path
+from .errors import Problem
+from .load import Document, KeyPath, format_path, locate
 from .project import schema_files
 
 ROOT_SCHEMA = "environment.schema.json"
@@ -220,15 +220,6 @@ def _expected(error: ValidationError) -> Iterator[tuple[KeyPath, str]]:
             yield (*rel, *sub_path), message
     else:
         yield (), error.message
-
-
-def locate(positions: Mapping[KeyPath, Position], path: KeyPath, fallback: str) -> Position:
-    """The recorded position of ``path`` or of its nearest ancestor."""
-    for n in range(len(path), -1, -1):
-        pos = positions.get(path[:n])
-        if pos is not None and pos.path:
-            return pos
-    return Position(fallback)
 
 
 def check(doc: Document, schemas: Schemas, name: str = ROOT_SCHEMA) -> tuple[Any, list[Problem]]:
