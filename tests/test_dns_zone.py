@@ -294,8 +294,11 @@ def test_a_record_below_a_delegated_label_is_a_config_error(project: Path, run: 
         '    staging: Vb9xN2cM7qK4pL1wR8tY3sD6fG0hJ5zA2eU9iO4uE7r\n    "@": kP2m',
     )
     result = run("-C", project, "render", "prod")
+    lines = (project / "environments/prod.yaml").read_text(encoding="utf-8").splitlines()
+    at = next(n for n, text in enumerate(lines, 1) if text == "    staging:")  # the delegation's key
     assert result.code == 2
     assert result.err == (
-        "environments/prod.yaml: dns.delegations.staging: 'staging' is delegated to its own zone staging.codepal.com. "
+        f"environments/prod.yaml:{at}:5: dns.delegations.staging: 'staging' is delegated to its own zone "
+        "staging.codepal.com. "
         "but this zone already has _acme-challenge.staging (TXT) there; remove those records or the delegation\n"
     )

@@ -18,7 +18,7 @@ def test_parse_path_inverts_format_path(first: str, rest: list[str | int]) -> No
 
 
 def test_locate_falls_back_to_the_nearest_written_ancestor() -> None:
-    positions = {
+    positions: dict[tuple[str | int, ...], Position] = {
         ("dns",): Position("environments/prod.yaml", 40, 1),
         ("dns", "delegations"): Position("environments/bad.yaml", 3, 3),
     }
