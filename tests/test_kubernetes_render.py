@@ -302,3 +302,83 @@ def test_alertmanager_peers_and_alert_targets_follow_the_replica_count(project: 
             r for r in rules["groups"][0]["rules"] if r.get("alert") == "AlertmanagerClusterMembersMismatch"
         )
         assert mismatch["expr"].endswith(f"[5m])) < {count}")
+
+
+RBAC_ENV = """\
+extends: prod
+services:
+  api-gateway:
+    api_access:
+      rules:
+        - api_groups: [""]
+          resources: [configmaps]
+          verbs: [get, list, watch]
+        - api_groups: [coordination.k8s.io]
+          resources: [leases]
+          verbs: [get, create, update]
+        - api_groups: [""]
+          resources: [secrets]
+          verbs: [get]
+          resource_names: [api-gateway-secrets]
+"""
+TOKEN_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+
+def test_api_access_grants_exactly_the_declared_rules(project: Path, run: Run) -> None:
+    (project / "environments/rbac.yaml").write_text(RBAC_ENV, encoding="utf-8")
+    assert run("-C", project, "render", "rbac").code == 0
+    app = "codepal-prod"
+    role = load(project, "rbac", f"{app}/role-api-gateway.yaml")
+    assert (role["metadata"]["name"], role["metadata"]["namespace"]) == ("api-gateway", app)
+    assert role["rules"] == [
+        {"apiGroups": [""], "resources": ["configmaps"], "verbs": ["get", "list", "watch"]},
+        {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "verbs": ["get", "create", "update"]},
+        {"apiGroups": [""], "resources": ["secrets"], "verbs": ["get"], "resourceNames": ["api-gateway-secrets"]},
+    ]
+    binding = load(project, "rbac", f"{app}/rolebinding-api-gateway.yaml")
+    assert binding["roleRef"] == {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "api-gateway"}
+    assert binding["subjects"] == [{"kind": "ServiceAccount", "name": "api-gateway", "namespace": app}]
+    # Both blue-green slots run as the one ServiceAccount the binding names; the token is
+    # projected explicitly, the automount stays off.
+    for slot in ("blue", "green"):
+        spec = load(project, "rbac", f"{app}/deployment-api-gateway-{slot}.yaml")["spec"]["template"]["spec"]
+        assert (spec["serviceAccountName"], spec["automountServiceAccountToken"]) == ("api-gateway", False)
+        volume = next(v for v in spec["volumes"] if v["name"] == "kube-api-access")
+        token = {"serviceAccountToken": {"path": "token", "expirationSeconds": 3600}}
+        assert volume["projected"]["sources"][0] == token
+        mount = {"name": "kube-api-access", "mountPath": TOKEN_DIR, "readOnly": True}
+        assert mount in spec["containers"][0]["volumeMounts"]
+    account = load(project, "rbac", f"{app}/serviceaccount-api-gateway.yaml")
+    assert account["automountServiceAccountToken"] is False
+    policy = load(project, "rbac", f"{app}/networkpolicy-api-gateway.yaml")["spec"]
+    assert any(p == {"port": 443, "protocol": "TCP"} for rule in policy["egress"] for p in rule["ports"])
+    roles = sorted(p.name for p in (project / K8S.format(env="rbac") / app).glob("role*-*.yaml"))
+    assert roles == [
+        "role-api-gateway.yaml",
+        "role-kube-state-metrics.yaml",
+        "role-prometheus.yaml",
+        "rolebinding-api-gateway.yaml",
+        "rolebinding-kube-state-metrics.yaml",
+        "rolebinding-prometheus.yaml",
+    ]
+    result = run("-C", project, "validate", "rbac", "--only", "kubernetes-schema,pss,checkov,kubernetes-refs")
+    assert result.code == 0, result.out + result.err
+
+
+def test_services_without_api_access_get_no_role_and_no_token(rendered_root: Path) -> None:
+    for env in ("prod", "staging", "dev"):
+        folder = rendered_root / K8S.format(env=env) / f"codepal-{env}"
+        names = {p.name for p in folder.iterdir()}
+        assert {n for n in names if n.startswith("role")} == {
+            "role-kube-state-metrics.yaml",
+            "role-prometheus.yaml",
+            "rolebinding-kube-state-metrics.yaml",
+            "rolebinding-prometheus.yaml",
+        }
+        for service in ("codepal-app", "api-gateway", "ai-service", "auth-service"):
+            account = load(rendered_root, env, f"codepal-{env}/serviceaccount-{service}.yaml")
+            assert account["automountServiceAccountToken"] is False
+        for path in folder.glob("deployment-*.yaml"):
+            spec = yaml.load_data(path.read_text(encoding="utf-8"))["spec"]["template"]["spec"]
+            assert spec["automountServiceAccountToken"] is False, path
+            assert all(v["name"] != "kube-api-access" for v in spec["volumes"]), path

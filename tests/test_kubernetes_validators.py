@@ -90,6 +90,14 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str]:
         "stringData:\n  password: hunter2\n",
         encoding="utf-8",
     )
+    # a RoleBinding of a Role and to a ServiceAccount that are not rendered
+    (apps / "rolebinding-orphan.yaml.j2").write_text(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: orphan\n"
+        "  namespace: {{ k8s_app_ns.name }}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n"
+        "  name: nobody\nsubjects:\n  - kind: ServiceAccount\n    name: nobody\n"
+        "    namespace: {{ k8s_app_ns.name }}\n",
+        encoding="utf-8",
+    )
     # an object of unknown kind, in a file named after something else
     (apps / "widget-demo.yaml.j2").write_text(
         "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: other\n  namespace: {{ k8s_app_ns.name }}\n",
@@ -223,3 +231,13 @@ def test_objects_are_validated_against_the_environments_kubernetes_version(
     line = line_of(project, rel, "unhealthyPodEvictionPolicy")
     field = "spec.unhealthyPodEvictionPolicy"
     assert f"{rel}:{line}: kubernetes-schema: schema: {field}: unknown field 'unhealthyPodEvictionPolicy'" in result.out
+
+
+def test_a_role_binding_must_bind_a_rendered_role_to_a_rendered_service_account(
+    broken: tuple[Path, int, str],
+) -> None:
+    root, _, out = broken
+    rel = f"{APP}/rolebinding-orphan.yaml"
+    assert f"{rel}:{line_of(root, rel, 'roleRef:')}: kubernetes-refs: role: roleRef: no Role 'nobody'" in out
+    line = line_of(root, rel, "- kind: ServiceAccount")
+    assert f"{rel}:{line}: kubernetes-refs: subject: subjects[0]: no ServiceAccount 'nobody'" in out

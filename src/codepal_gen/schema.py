@@ -4,7 +4,9 @@
 ``*.schema.json`` files under ``schemas/`` by relative URI. Defaults written in
 the schema are filled in before validation, so the schema is the one place a
 default lives. Every error becomes a :class:`Problem` at the line and column the
-offending value came from, with the key path and what was expected.
+offending value came from, with the key path and what was expected, or, where
+the failing (sub)schema carries an ``x-message`` (a keyword validators ignore),
+that message: it says why a value is refused, e.g. a wildcard in an RBAC rule.
 """
 
 from __future__ import annotations
@@ -105,6 +107,10 @@ FORMATS: Mapping[str, tuple[Any, str]] = {
     "image-digest": (lambda v: not isinstance(v, str) or bool(_DIGEST.match(v)), "an image digest sha256:<64 hex>"),
     "git-sha": (lambda v: not isinstance(v, str) or bool(_GIT_SHA.match(v)), "a full 40-character commit SHA"),
     "date": (_date, "a date YYYY-MM-DD"),
+    "k8s-api-group": (
+        lambda v: v == "" or _dns1123_subdomain(v),
+        "a Kubernetes API group: '' (core) or a DNS subdomain such as apps",
+    ),
 }
 
 
@@ -176,7 +182,11 @@ def _expected(error: ValidationError) -> Iterator[tuple[KeyPath, str]]:
     schema = error.schema if isinstance(error.schema, dict) else {}
     value = error.instance
     wanted: Any = error.validator_value
-    if kind == "type":
+    if "x-message" in schema:
+        # The schema states why (e.g. a wildcard refused for least privilege): a generic
+        # "expected ..." would hide the reason.
+        yield (), str(schema["x-message"])
+    elif kind == "type":
         wanted = error.validator_value
         names = " or ".join(wanted) if isinstance(wanted, list) else str(wanted)
         names = names.replace("object", "mapping").replace("array", "list")

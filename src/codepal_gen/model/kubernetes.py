@@ -19,7 +19,7 @@ tier, monitoring and ingress workloads (``kubernetes_data``,
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..config import Environment, freeze, thaw
@@ -73,6 +73,21 @@ def _check_dependencies(services: Mapping[str, Any], known: set[str]) -> None:
         raise UserError("; ".join(bad))
 
 
+def _rbac_rules(declared: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """``services.<name>.api_access.rules`` as Role rules, in the declared order.
+
+    The schema has refused wildcards, privilege-escalating verbs and unpinned secrets.
+    """
+    keys = (("apiGroups", "api_groups"), ("resources", "resources"), ("verbs", "verbs"))
+    rules = []
+    for rule in declared:
+        rendered = {field: list(rule[key]) for field, key in keys}
+        if "resource_names" in rule:
+            rendered["resourceNames"] = list(rule["resource_names"])
+        rules.append(rendered)
+    return rules
+
+
 def _apps(env: Environment, stack: Stack) -> dict[str, Any]:
     config, scale, name_env = env.config, float(env.config["scale"]), env.name
     k8s = config["kubernetes"]
@@ -84,6 +99,10 @@ def _apps(env: Environment, stack: Stack) -> dict[str, Any]:
         if svc["secrets"]:
             volumes.append({"name": "secrets", "secret": {"secretName": f"{name}-secrets", "defaultMode": 0o440}})
             mounts.append({"name": "secrets", "mountPath": SECRETS_DIR, "readOnly": True})
+        if svc.get("api_access"):
+            volume, mount = pods.api_token()
+            volumes.append(volume)
+            mounts.append(mount)
         readiness = pods.http_probe(probes["readiness_path"], "http", period=10, failures=3)
         env_vars = {
             **{f"{dep.upper().replace('-', '_')}_URL": stack.urls[dep] for dep in svc["depends_on"]},
@@ -107,7 +126,6 @@ def _apps(env: Environment, stack: Stack) -> dict[str, Any]:
             "startup": pods.startup(readiness, probes["startup_seconds"]) if probes["startup_seconds"] else None,
             "volumes": volumes,
             "mounts": mounts,
-            "api_access": svc["api_access"],
             "env": dict(sorted(env_vars.items())),
             "config_files": {"configmap": f"kubernetes/{ns}/configmap-{name}.yaml"},
         }
@@ -158,7 +176,7 @@ def _app_objects(env: Environment, apps: Mapping[str, Any], deployments: Mapping
             "name": name,
             "namespace": ns,
             "labels": app["labels"],
-            "automount": svc["api_access"],
+            "automount": False,  # a pod that calls the API projects its token (pods.api_token)
             "annotations": {},
         }
         for deployment in (d for d in deployments.values() if d["service"] == name):
@@ -177,8 +195,9 @@ def _app_objects(env: Environment, apps: Mapping[str, Any], deployments: Mapping
             stack.call(name, dep, [stack.ports[dep]])
         if svc["external_egress"]:
             stack.call_internet(name)
-        if svc["api_access"]:
+        if svc.get("api_access"):
             stack.call_api(name)
+            stack.role(name, ns, app["labels"], _rbac_rules(svc["api_access"]["rules"]), ns)
 
 
 def _stack(env: Environment) -> Stack:

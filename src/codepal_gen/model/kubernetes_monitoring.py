@@ -68,13 +68,7 @@ def monitoring(env: Environment, stack: Stack, prefix: str) -> None:
         (t, n, r) for t in (app_ns, ns) for n, r in (("prometheus", discovery), ("kube-state-metrics", kube_state))
     ]
     for target_ns, name, rules in [*grants, (node_ns, "prometheus", discovery)]:
-        stack.roles[f"{target_ns}/{name}"] = {
-            "name": name,
-            "namespace": target_ns,
-            "labels": pods.labels(name, env.name, "monitoring"),
-            "rules": rules,
-            "subjects": [{"kind": "ServiceAccount", "name": name, "namespace": ns}],
-        }
+        stack.role(name, target_ns, pods.labels(name, env.name, "monitoring"), rules, ns)
     # Node discovery (the kubelet and cAdvisor jobs) is cluster-scoped: read-only on nodes, nothing else.
     stack.cluster_roles[f"prometheus-nodes-{app_ns}"] = {
         "name": f"prometheus-nodes-{app_ns}",

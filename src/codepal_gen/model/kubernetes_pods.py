@@ -131,3 +131,27 @@ def writable(paths: Sequence[str]) -> tuple[list[dict[str, Any]], list[dict[str,
         volumes.append({"name": name, "emptyDir": {"sizeLimit": "1Gi"}})
         mounts.append({"name": name, "mountPath": path})
     return volumes, mounts
+
+
+API_TOKEN_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+
+def api_token() -> tuple[dict[str, Any], dict[str, Any]]:
+    """(volume, mount) of the pod's ServiceAccount token for a workload that calls the Kubernetes API.
+
+    Projected explicitly, with ``automountServiceAccountToken`` left false, so the token is
+    where config asks for it and nowhere else (checkov CKV_K8S_38): the files the automount
+    would write (token, ca.crt, namespace) at the path client libraries read, the token bound
+    to the pod and valid for an hour (the kubelet renews it).
+    """
+    sources = [
+        {"serviceAccountToken": {"path": "token", "expirationSeconds": 3600}},
+        {"configMap": {"name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
+        {
+            "downwardAPI": {
+                "items": [{"path": "namespace", "fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}}]
+            }
+        },
+    ]
+    volume = {"name": "kube-api-access", "projected": {"defaultMode": 0o440, "sources": sources}}
+    return volume, {"name": "kube-api-access", "mountPath": API_TOKEN_DIR, "readOnly": True}

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import UserError
 from . import kubernetes_pods as pods
 from .kubernetes_network import Edge, Peer
 
@@ -76,6 +77,27 @@ class Stack:
             "labels": dict(labels),
             "automount": automount,
             "annotations": annotations,
+        }
+
+    def role(
+        self,
+        name: str,
+        namespace: str,
+        labels: Mapping[str, str],
+        rules: Sequence[Mapping[str, Any]],
+        account_namespace: str,
+    ) -> None:
+        """A Role ``name`` in ``namespace`` and a RoleBinding of the same name granting it to
+        the ServiceAccount ``name`` of ``account_namespace`` (the workload's own)."""
+        key = f"{namespace}/{name}"
+        if key in self.roles:
+            raise UserError(f"two Roles named {name!r} in namespace {namespace}: rename the service")
+        self.roles[key] = {
+            "name": name,
+            "namespace": namespace,
+            "labels": dict(labels),
+            "rules": [dict(rule) for rule in rules],
+            "subjects": [{"kind": "ServiceAccount", "name": name, "namespace": account_namespace}],
         }
 
     def service(

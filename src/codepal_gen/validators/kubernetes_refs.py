@@ -5,8 +5,9 @@
 * every namespaced object lives in a rendered Namespace (or the ingress controller's);
 * every Service selects a pod template, and its target ports are container ports there;
 * every HPA and PDB targets an existing workload, and the PDB leaves the HPA minimum room;
-* every ServiceAccount, ConfigMap (and key) and Secret a pod uses exists, or is
-  produced by an ExternalSecret or a Certificate;
+* every ServiceAccount, ConfigMap (and key) and Secret a pod uses exists (or, for
+  ``kube-root-ca.crt``, is published by the cluster), or is produced by an
+  ExternalSecret or a Certificate;
 * every probe's port is a port of its container, liveness differs from readiness, and no mount is nested in a
   (read-only) configMap, secret or projected volume;
 * every NetworkPolicy selects some pod; RoleBindings bind existing Roles and
@@ -26,6 +27,9 @@ from .kubernetes_objects import K8sObject, Path, containers, dotted, get, object
 NAME = "kubernetes-refs"
 CLUSTER_SCOPED = frozenset({"Namespace", "ClusterIssuer", "ClusterSecretStore", "ClusterRole", "ClusterRoleBinding"})
 PROBES = ("startupProbe", "readinessProbe", "livenessProbe")
+#: ConfigMaps the cluster publishes in every namespace (kube-controller-manager's
+#: root-ca-cert-publisher), by name, with their keys.
+CLUSTER_CONFIG_MAPS: Mapping[str, frozenset[str]] = {"kube-root-ca.crt": frozenset({"ca.crt"})}
 
 
 @dataclass
@@ -257,18 +261,19 @@ class Checker:
                     where = at if i < 0 else (*at, "items", i, "key")
                     self.fail(obj, where, "secret", f"Secret {name} has no key {key!r}")
             return
-        config_map = self.index.by_key.get(("ConfigMap", ns, str(source.get("name"))))
-        if config_map is None:
-            self.fail(obj, at, "config-map", f"no ConfigMap {source.get('name')!r}")
+        name = str(source.get("name"))
+        config_map = self.index.by_key.get(("ConfigMap", ns, name))
+        if config_map is not None:
+            keys = set(config_map.data.get("data") or {}) | set(config_map.data.get("binaryData") or {})
+        elif name in CLUSTER_CONFIG_MAPS:
+            keys = set(CLUSTER_CONFIG_MAPS[name])
+        else:
+            self.fail(obj, at, "config-map", f"no ConfigMap {name!r}")
             return
-        keys = set(config_map.data.get("data") or {}) | set(config_map.data.get("binaryData") or {})
         for i, item in enumerate(source.get("items") or []):
             if item.get("key") not in keys:
                 self.fail(
-                    obj,
-                    (*at, "items", i, "key"),
-                    "config-map",
-                    f"ConfigMap {config_map.name} has no key {item.get('key')!r}",
+                    obj, (*at, "items", i, "key"), "config-map", f"ConfigMap {name} has no key {item.get('key')!r}"
                 )
 
     def container(self, obj: K8sObject, at: Path, container: Mapping[str, Any]) -> None:
