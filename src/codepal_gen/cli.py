@@ -326,7 +326,9 @@ def show(ctx: click.Context, env: str, paths: tuple[str, ...], list_only: bool) 
         click.echo(next(iter(files.values())), nl=False)
     else:
         for index, (path, text) in enumerate(files.items()):
-            click.echo(f"{'' if index == 0 else chr(10)}==> out/{name}/{path} <==")
+            if index:
+                click.echo()
+            click.echo(f"==> out/{name}/{path} <==")
             click.echo(text, nl=False)
 
 

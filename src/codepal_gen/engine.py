@@ -103,26 +103,17 @@ class ConfigValue:
 
 def config(project: Project, name: str) -> tuple[Mapping[str, object], list[ConfigValue]]:
     """The validated config of one environment (defaults filled in), and every leaf with its origin."""
-    from .config import origins, thaw
+    from .config import nodes, origins, thaw
     from .load import format_path
 
     (env,) = _environments(project, [name])
     data = thaw(env.config)
     where = origins(project, name)
-    leaves: list[ConfigValue] = []
-
-    def walk(value: object, path: tuple[str | int, ...]) -> None:
-        if isinstance(value, dict) and value:
-            for key, item in value.items():
-                walk(item, (*path, key))
-        elif isinstance(value, list) and value:
-            for index, item in enumerate(value):
-                walk(item, (*path, index))
-        else:
-            position = where.get(path)
-            leaves.append(ConfigValue(format_path(path), value, str(position) if position else None))
-
-    walk(data, ())
+    leaves = [
+        ConfigValue(format_path(path), value, str(where[path]) if path in where else None)
+        for path, value in nodes(data)
+        if not (isinstance(value, dict | list) and value)  # a leaf: a scalar or an empty collection
+    ]
     return data, leaves
 
 

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
+
+from .config import nodes
 
 KeyPath = tuple[str | int, ...]
 
@@ -55,16 +57,6 @@ _SECRET_NAME = re.compile(
 )
 
 
-def _walk(value: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Any]]:
-    yield path, value
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            yield from _walk(item, (*path, key))
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            yield from _walk(item, (*path, index))
-
-
 def _dotted(path: KeyPath) -> str:
     return ".".join(str(part) for part in path if not isinstance(part, int))
 
@@ -77,7 +69,7 @@ def in_value(text: str) -> list[tuple[str, str]]:
 def in_data(data: Any) -> list[tuple[KeyPath, str]]:
     """Every secret written into ``data``: ``(key path, message)``, in document order."""
     found: list[tuple[KeyPath, str]] = []
-    for path, value in _walk(data):
+    for path, value in nodes(data):
         if isinstance(value, str):
             found.extend(
                 (path, f"holds {what} ({rule}); store it in AWS Secrets Manager and reference it")

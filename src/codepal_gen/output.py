@@ -314,11 +314,6 @@ def _write_atomic(target: Path, data: bytes) -> None:
         raise
 
 
-def _write_all(batch: Sequence[tuple[Path, bytes]]) -> None:
-    for target, data in batch:
-        _write_atomic(target, data)
-
-
 #: Below this many files one process writes them all; above, every core takes a share.
 PARALLEL_WRITES = 64
 
@@ -328,7 +323,7 @@ def execute(plans: Sequence[Plan]) -> None:
 
     Creating files is system time, not Python: on these virtual disks it costs up
     to 0.3 ms a file, so a fresh tree is written by every core at once (forked
-    workers, each a contiguous share of the sorted paths)."""
+    workers, each a contiguous share of the sorted paths, see parallel.fork_map)."""
     from .parallel import fork_map
 
     batch = [
@@ -339,12 +334,7 @@ def execute(plans: Sequence[Plan]) -> None:
     ]
     for parent in sorted({target.parent for target, _ in batch} | {p.folder for p in plans}):
         parent.mkdir(parents=True, exist_ok=True)
-    if len(batch) < PARALLEL_WRITES:
-        _write_all(batch)
-    else:
-        workers = os.cpu_count() or 1
-        shares = [batch[len(batch) * k // workers : len(batch) * (k + 1) // workers] for k in range(workers)]
-        fork_map(_write_all, shares)
+    fork_map(lambda item: _write_atomic(*item), batch, workers=None if len(batch) >= PARALLEL_WRITES else 1)
     for plan_ in plans:
         for path in plan_.deletes:
             target = plan_.folder / path
